@@ -1,0 +1,85 @@
+"""`syndic dedup` and `syndic normalize`: the stream's core, run over a file in input order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from syndic.core.dedup import DedupSettings
+from syndic.core.model import RejectedInput
+from syndic.core.normalize import BoilerplateMemory, NormalizeSettings
+from syndic.core.pipeline import Decider, Origin, Preparer, dlq_record, internal_error
+from syndic.core.raw import RawLimits
+from syndic.settings import Settings
+from syndic.topics import schema_problem
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_preparer(settings: Settings) -> Preparer:
+    return Preparer(
+        schema_problem("raw"),
+        RawLimits(max_record_bytes=settings.max_record_bytes),
+        NormalizeSettings(max_text_chars=settings.max_text_chars),
+    )
+
+
+def build_decider(settings: Settings, store: dict[str, Any] | None = None) -> Decider:
+    dedup_settings = DedupSettings(window=settings.window, allowed_lateness=settings.allowed_lateness)
+    return Decider(dedup_settings, {} if store is None else store)
+
+
+def _rejected(line: bytes, number: int, error: RejectedInput, clock: Clock) -> dict[str, Any]:
+    return dlq_record(line, Origin(topic="-", line=number), error, failed_at=clock())
+
+
+def dedup_lines(
+    lines: Iterable[bytes], settings: Settings, clock: Clock = utc_now
+) -> Iterator[dict[str, Any]]:
+    """One output per input line, in input order: a clean article or a DLQ record."""
+    preparer = build_preparer(settings)
+    decider = build_decider(settings)
+    memory = BoilerplateMemory({})
+    accepted = 0
+    for number, line in enumerate(lines, start=1):
+        try:
+            prepared = preparer.prepare(preparer.parse(line), ingested_at=clock(), memory=memory)
+        except RejectedInput as error:
+            yield _rejected(line, number, error, clock)
+            continue
+        except Exception as exc:  # noqa: BLE001 - never crash, never drop: DLQ it
+            yield _rejected(line, number, internal_error(exc), clock)
+            continue
+        yield decider.decide(prepared, sequence=accepted)
+        accepted += 1
+
+
+def normalize_lines(
+    lines: Iterable[bytes], settings: Settings, clock: Clock = utc_now
+) -> Iterator[dict[str, Any]]:
+    """One normalized article (no dedup fields) or DLQ record per input line."""
+    preparer = build_preparer(settings)
+    memory = BoilerplateMemory({})
+    for number, line in enumerate(lines, start=1):
+        try:
+            prepared = preparer.prepare(preparer.parse(line), ingested_at=clock(), memory=memory)
+        except RejectedInput as error:
+            yield _rejected(line, number, error, clock)
+            continue
+        except Exception as exc:  # noqa: BLE001
+            yield _rejected(line, number, internal_error(exc), clock)
+            continue
+        yield prepared.article.public_fields()
+
+
+def read_lines(stream: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines of a JSON Lines input without their line ends; blank lines are skipped."""
+    for raw in stream:
+        line = raw.rstrip(b"\r\n")
+        if line.strip():
+            yield line

@@ -1,0 +1,171 @@
+"""One settings object, built once at start-up from flags, env vars and an optional config file.
+
+Precedence: command-line flag > environment variable (SYNDIC_<NAME>) > config file (TOML) >
+default. A bad value stops start-up with a message that names the setting and where it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "SYNDIC_"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message is meant for the person starting syndic."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    broker: str = "kafka://127.0.0.1:9092"
+    app_id: str = "syndic"
+    # Topic names (the internal ones are prefixed with `internal_prefix`).
+    topic_raw: str = "articles.raw"
+    topic_clean: str = "articles.clean"
+    topic_unique: str = "articles.unique"
+    topic_duplicates: str = "articles.duplicates"
+    topic_dlq: str = "articles.dlq"
+    internal_prefix: str = "syndic."
+    raw_partitions: int = 8
+    output_partitions: int = 8
+    replication_factor: int = 1
+    # The duplicate window (event time).
+    window_hours: float = 72.0
+    allowed_lateness_hours: float = 1.0
+    # faust / consumer group behaviour.
+    session_timeout_s: float = 10.0
+    heartbeat_interval_s: float = 1.0
+    batch_size: int = 200
+    batch_timeout_s: float = 0.05
+    data_dir: str = ""
+    # Metrics and health server.
+    web_bind: str = "127.0.0.1"
+    web_port: int = 6066
+    # Limits.
+    max_record_bytes: int = 2_000_000
+    max_text_chars: int = 500_000
+    log_level: str = "info"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(hours=self.window_hours)
+
+    @property
+    def allowed_lateness(self) -> timedelta:
+        return timedelta(hours=self.allowed_lateness_hours)
+
+    def internal(self, name: str) -> str:
+        return f"{self.internal_prefix}{name}"
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The broker list without faust's `kafka://` scheme, as aiokafka wants it."""
+        return ",".join(part.split("://", 1)[-1] for part in self.broker.split(","))
+
+    def replace(self, **changes: Any) -> Settings:
+        return load_settings(overrides={**_as_dict(self), **changes})
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls) if f.name != "extra"]
+
+
+def _as_dict(settings: Settings) -> dict[str, Any]:
+    return {f.name: getattr(settings, f.name) for f in fields(settings) if f.name != "extra"}
+
+
+def _coerce(name: str, raw: Any, target: type, origin: str) -> Any:
+    try:
+        if target is bool:
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        if target in (int, float, str):
+            return target(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"setting {name!r} from {origin}: {raw!r} is not a valid {target.__name__}"
+        ) from None
+    return raw
+
+
+def _normalize_broker(value: str) -> str:
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    return ",".join(p if "://" in p else f"kafka://{p}" for p in parts)
+
+
+def _validate(settings: Settings) -> None:
+    positive = [
+        "raw_partitions",
+        "output_partitions",
+        "replication_factor",
+        "window_hours",
+        "session_timeout_s",
+        "heartbeat_interval_s",
+        "batch_size",
+        "max_record_bytes",
+        "max_text_chars",
+    ]
+    for name in positive:
+        if getattr(settings, name) <= 0:
+            raise SettingsError(f"setting {name!r} must be positive, got {getattr(settings, name)}")
+    if settings.allowed_lateness_hours < 0:
+        raise SettingsError("setting 'allowed_lateness_hours' must not be negative")
+    if not 0 < settings.web_port < 65536:
+        raise SettingsError(f"setting 'web_port' must be a TCP port, got {settings.web_port}")
+    if settings.heartbeat_interval_s >= settings.session_timeout_s:
+        raise SettingsError("setting 'heartbeat_interval_s' must be below 'session_timeout_s'")
+    if not settings.broker:
+        raise SettingsError("setting 'broker' is empty")
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    config_file: str | Path | None = None,
+) -> Settings:
+    """Merge defaults, config file, env and flags (None flags are ignored) and validate."""
+    env = os.environ if env is None else env
+    types = {f.name: f.type for f in fields(Settings)}
+    resolved_types = {
+        name: {"str": str, "int": int, "float": float, "bool": bool}.get(str(t), str)
+        for name, t in types.items()
+    }
+    values: dict[str, Any] = {}
+    config_path = config_file or env.get(f"{ENV_PREFIX}CONFIG")
+    if config_path:
+        path = Path(config_path)
+        if not path.is_file():
+            raise SettingsError(f"config file {path} does not exist")
+        try:
+            data = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+        section = data.get("syndic", data)
+        for key, raw in section.items():
+            if key not in resolved_types or key == "extra":
+                raise SettingsError(f"config file {path}: unknown setting {key!r}")
+            values[key] = _coerce(key, raw, resolved_types[key], f"config file {path}")
+    for name in Settings.names():
+        env_name = f"{ENV_PREFIX}{name.upper()}"
+        if env_name in env:
+            values[name] = _coerce(name, env[env_name], resolved_types[name], f"${env_name}")
+    for name, raw in (overrides or {}).items():
+        if raw is None:
+            continue
+        if name not in resolved_types:
+            raise SettingsError(f"unknown setting {name!r}")
+        values[name] = _coerce(name, raw, resolved_types[name], "the command line")
+    if "broker" in values:
+        values["broker"] = _normalize_broker(str(values["broker"]))
+    settings = dataclasses.replace(Settings(), **values)
+    _validate(settings)
+    return settings
