@@ -1,0 +1,178 @@
+"""The one place faust is wired: `build_app(settings)` creates topics, tables and thin agents.
+
+Nothing happens at import time. Each agent takes a batch of events, hands each record to a stage
+from `stages.py`, publishes what the stage returns, and waits for the broker to acknowledge every
+publish before the batch's offsets can be committed (at least once: nothing is lost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import faust
+from faust.types import EventT
+
+from syndic.batch import build_decider, build_preparer
+from syndic.metrics import Metrics
+from syndic.settings import Settings
+from syndic.stream.health import Health
+from syndic.stream.stages import (
+    DecideStage,
+    IngestStage,
+    InMessage,
+    OutMessage,
+    PrepareStage,
+)
+from syndic.stream.table_store import TableStore
+
+log = logging.getLogger("syndic.stream")
+
+
+def _in_message(event: EventT) -> InMessage:
+    message = event.message
+    timestamp = message.timestamp
+    return InMessage(
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        key=message.key,
+        value=message.value,
+        timestamp_ms=int(timestamp * 1000) if timestamp else None,
+    )
+
+
+class SyndicApp:
+    """Holds the faust app and what its agents share; built once per worker process."""
+
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.faust = self._faust_app(settings)
+        self.health = Health(self)
+        self._topics: dict[str, faust.TopicT] = {}
+        self._declare_topics()
+        # Keys are str and values plain JSON (faust picks the json codec for both).
+        self.dedup_table = self.faust.Table("dedup-state", partitions=1, key_type=str)
+        self.source_table = self.faust.Table(
+            "source-memory", partitions=settings.raw_partitions, key_type=str
+        )
+        preparer = build_preparer(settings)
+        self.ingest = IngestStage(settings, metrics, preparer)
+        self.prepare = PrepareStage(settings, metrics, preparer)
+        self._decide: DecideStage | None = None
+        self._decide_generation = -1
+        self.generation = 0
+        self._register_agents()
+        self._register_signals()
+
+    @staticmethod
+    def _faust_app(settings: Settings) -> faust.App:
+        return faust.App(
+            settings.app_id,
+            broker=settings.broker,
+            store="memory://",
+            datadir=settings.data_dir or None,
+            topic_allow_declare=True,
+            topic_disable_leader=True,
+            broker_session_timeout=settings.session_timeout_s,
+            broker_heartbeat_interval=settings.heartbeat_interval_s,
+            broker_rebalance_timeout=max(settings.session_timeout_s * 2, 10.0),
+            # syndic serves its own /metrics, /healthz and /readyz; faust's views expose
+            # topology and tables, so its web server stays off.
+            web_enabled=False,
+            key_serializer="raw",
+            value_serializer="raw",
+            producer_acks=-1,
+            stream_buffer_maxsize=max(settings.batch_size * 2, 1000),
+            logging_config=None,
+        )
+
+    def topic(self, name: str) -> faust.TopicT:
+        return self._topics[name]
+
+    def _declare_topics(self) -> None:
+        s = self.settings
+        layout = {
+            s.topic_raw: s.raw_partitions,
+            s.internal("by-source"): s.raw_partitions,
+            s.internal("sequenced"): 1,
+            s.topic_clean: s.output_partitions,
+            s.topic_unique: s.output_partitions,
+            s.topic_duplicates: s.output_partitions,
+            s.topic_dlq: s.output_partitions,
+        }
+        for name, partitions in layout.items():
+            self._topics[name] = self.faust.topic(
+                name, partitions=partitions, key_type=bytes, value_type=bytes,
+                key_serializer="raw", value_serializer="raw",
+            )  # fmt: skip
+
+    async def publish(self, outputs: Iterable[OutMessage]) -> None:
+        """Send, then wait for every acknowledgement before the batch may be committed."""
+        pending = []
+        for out in outputs:
+            pending.append(await self.topic(out.topic).send(key=out.key, value=out.value))
+            self.metrics.articles_out.labels(out.topic).inc()
+        if pending:
+            await asyncio.gather(*pending)
+
+    def decide_stage(self) -> DecideStage:
+        """The decision core, rebuilt from the table after any rebalance (its index is derived)."""
+        if self._decide is None or self._decide_generation != self.generation:
+            store = TableStore(self.dedup_table, partition=0)
+            self._decide = DecideStage(
+                self.settings, self.metrics, build_decider(self.settings, store)
+            )
+            self._decide_generation = self.generation
+            log.info("decision core built from %d stored entries", len(store))
+        return self._decide
+
+    def _register_agents(self) -> None:
+        s = self.settings
+        app = self
+
+        @self.faust.agent(self.topic(s.topic_raw), name="syndic.ingest")
+        async def ingest(stream: Any) -> None:
+            async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
+                await app.publish(app.ingest.process(_in_message(e)) for e in events)
+                app.health.processed(events)
+
+        @self.faust.agent(self.topic(s.internal("by-source")), name="syndic.prepare")
+        async def prepare(stream: Any) -> None:
+            async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
+                await app.publish(
+                    app.prepare.process(
+                        _in_message(e), TableStore(app.source_table, e.message.partition)
+                    )
+                    for e in events
+                )
+                app.health.processed(events)
+
+        @self.faust.agent(self.topic(s.internal("sequenced")), name="syndic.decide")
+        async def decide(stream: Any) -> None:
+            async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
+                stage = app.decide_stage()
+                outputs: list[OutMessage] = []
+                for event in events:
+                    outputs.extend(stage.process(_in_message(event)))
+                await app.publish(outputs)
+                app.health.processed(events)
+
+    def _register_signals(self) -> None:
+        @self.faust.on_partitions_revoked.connect
+        async def on_revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
+            self.generation += 1
+
+        @self.faust.on_partitions_assigned.connect
+        async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+            self.generation += 1
+            self.metrics.rebalances.inc()
+
+        self.health.install(self.faust)
+
+
+def build_app(settings: Settings, metrics: Metrics | None = None) -> SyndicApp:
+    return SyndicApp(settings, metrics if metrics is not None else Metrics())
