@@ -37,8 +37,12 @@ def all_specs(settings: Settings) -> list[TopicSpec]:
     return specs + [spec for spec in extra if spec.name not in names]
 
 
-async def create_topics(settings: Settings, *, client_kwargs: dict | None = None) -> list[TopicState]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, **(client_kwargs or {}))
+async def create_topics(
+    settings: Settings, *, client_kwargs: dict | None = None
+) -> list[TopicState]:
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers, **(client_kwargs or {})
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -30,7 +30,9 @@ def build_preparer(settings: Settings) -> Preparer:
 
 
 def build_decider(settings: Settings, store: dict[str, Any] | None = None) -> Decider:
-    dedup_settings = DedupSettings(window=settings.window, allowed_lateness=settings.allowed_lateness)
+    dedup_settings = DedupSettings(
+        window=settings.window, allowed_lateness=settings.allowed_lateness
+    )
     return Decider(dedup_settings, {} if store is None else store)
 
 
@@ -52,7 +54,7 @@ def dedup_lines(
         except RejectedInput as error:
             yield _rejected(line, number, error, clock)
             continue
-        except Exception as exc:  # noqa: BLE001 - never crash, never drop: DLQ it
+        except Exception as exc:
             yield _rejected(line, number, internal_error(exc), clock)
             continue
         yield decider.decide(prepared, sequence=accepted)
@@ -71,7 +73,7 @@ def normalize_lines(
         except RejectedInput as error:
             yield _rejected(line, number, error, clock)
             continue
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             yield _rejected(line, number, internal_error(exc), clock)
             continue
         yield prepared.article.public_fields()

@@ -1,4 +1,4 @@
-"""The `syndic` command line. Every command that talks to Kafka takes --broker (or SYNDIC_BROKER)."""
+"""The `syndic` command line. Every command that talks to Kafka takes --broker (SYNDIC_BROKER)."""
 
 from __future__ import annotations
 
@@ -24,11 +24,15 @@ err = Console(stderr=True)
 
 BrokerOpt = Annotated[
     str | None,
-    typer.Option("--broker", "-b", help="Kafka bootstrap servers (env SYNDIC_BROKER).", show_default=False),
+    typer.Option(
+        "--broker", "-b", help="Kafka bootstrap servers (env SYNDIC_BROKER).", show_default=False
+    ),
 ]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="TOML config file (env SYNDIC_CONFIG).", show_default=False),
+    typer.Option(
+        "--config", "-c", help="TOML config file (env SYNDIC_CONFIG).", show_default=False
+    ),
 ]
 
 
@@ -140,7 +144,9 @@ def topics_list(broker: BrokerOpt = None, config: ConfigOpt = None) -> None:
     """List the broker's topics with their partition counts."""
     from syndic.admin import list_topics
 
-    for name, partitions in asyncio.run(list_topics(_settings(broker=broker, config=config))).items():
+    for name, partitions in asyncio.run(
+        list_topics(_settings(broker=broker, config=config))
+    ).items():
         typer.echo(f"{name}\t{partitions}")
 
 

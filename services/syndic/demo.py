@@ -44,7 +44,9 @@ def worker_process(settings: Settings, web_port: int) -> Iterator[subprocess.Pop
                 process.wait()
 
 
-async def collect_outputs(settings: Settings, expected: int, timeout: float) -> list[dict[str, Any]]:
+async def collect_outputs(
+    settings: Settings, expected: int, timeout: float
+) -> list[dict[str, Any]]:
     """Clean and DLQ records until `expected` arrived or the deadline passed."""
     found: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
@@ -68,7 +70,9 @@ def verdict_table(outputs: list[dict[str, Any]]) -> Table:
     table = Table(title="What syndic published")
     for column in ("id", "source", "title", "verdict", "duplicate_of", "story_id"):
         table.add_column(column)
-    for out in sorted(outputs, key=lambda o: (o["topic"] != "articles.clean", o.get("sequence") or 0)):
+    for out in sorted(
+        outputs, key=lambda o: (o["topic"] != "articles.clean", o.get("sequence") or 0)
+    ):
         if "dedup" in out:
             table.add_row(out["id"], out["source"], (out.get("title") or "")[:48],
                           _verdict(out["dedup"]), out["dedup"]["duplicate_of"] or "",
@@ -89,13 +93,17 @@ def run_demo(broker: str | None, *, timeout: float = 120.0) -> int:
         records = demo_records()
         with worker_process(settings, free_port()):
             report = asyncio.run(produce(settings, [("demo", r) for r in records]))
-            console.print(f"posted {report.sent} records to {settings.topic_raw}; waiting for the worker")
+            console.print(
+                f"posted {report.sent} records to {settings.topic_raw}; waiting for the worker"
+            )
             outputs = asyncio.run(collect_outputs(settings, len(records), timeout))
         console.print(verdict_table(outputs))
         if len(outputs) < len(records):
             console.print(f"[red]only {len(outputs)} of {len(records)} records came out[/red]")
             return 1
-        console.print("every record came out: clean events on articles.clean, rejects on articles.dlq")
+        console.print(
+            "every record came out: clean events on articles.clean, rejects on articles.dlq"
+        )
         return 0
     finally:
         if embedded is not None:

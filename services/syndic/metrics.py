@@ -42,7 +42,9 @@ class Metrics:
             "syndic_verdicts", "Duplicate verdicts, by status and source.",
             ["status", "source"], registry=r,
         )  # fmt: skip
-        self.dlq = Counter("syndic_dlq", "Records sent to the DLQ, by reason.", ["reason"], registry=r)
+        self.dlq = Counter(
+            "syndic_dlq", "Records sent to the DLQ, by reason.", ["reason"], registry=r
+        )
         self.stage_seconds = Histogram(
             "syndic_stage_seconds", "Processing time per article and stage.",
             ["stage"], buckets=STAGE_BUCKETS, registry=r,

@@ -71,7 +71,7 @@ class Settings:
         return ",".join(part.split("://", 1)[-1] for part in self.broker.split(","))
 
     def replace(self, **changes: Any) -> Settings:
-        return load_settings(overrides={**_as_dict(self), **changes})
+        return load_settings(overrides={**_as_dict(self), **changes}, env={})
 
     @classmethod
     def names(cls) -> list[str]:

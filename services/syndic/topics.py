@@ -72,7 +72,9 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(settings.topic_raw, settings.raw_partitions, "raw", dict(deleted)),
         TopicSpec(settings.topic_clean, settings.output_partitions, "clean", dict(deleted)),
         TopicSpec(settings.topic_unique, settings.output_partitions, "clean", dict(deleted)),
-        TopicSpec(settings.topic_duplicates, settings.output_partitions, "duplicate", dict(deleted)),
+        TopicSpec(
+            settings.topic_duplicates, settings.output_partitions, "duplicate", dict(deleted)
+        ),
         TopicSpec(settings.topic_dlq, settings.output_partitions, "dlq", dict(deleted)),
         # One partition: the decision order is this topic's offset order (see README, "Design").
         TopicSpec(settings.internal("sequenced"), 1, None, dict(deleted), internal=True),

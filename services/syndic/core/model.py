@@ -8,13 +8,13 @@ functions, which is what makes their decisions equal.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 SCHEMA_VERSION = 1
 
 
-class RejectReason(str, Enum):
+class RejectReason(StrEnum):
     """Why an input record went to the dead-letter topic. Values are stable: dashboards use them."""
 
     INVALID_UTF8 = "invalid_utf8"

@@ -45,9 +45,10 @@ def parse_raw(value: bytes | None, limits: RawLimits, schema_check: SchemaCheck)
     except orjson.JSONDecodeError as exc:
         raise RejectedInput(RejectReason.INVALID_JSON, str(exc)[:300]) from None
     if not isinstance(data, dict):
-        raise RejectedInput(RejectReason.NOT_AN_OBJECT, f"expected a JSON object, got {type(data).__name__}")
+        kind = type(data).__name__
+        raise RejectedInput(RejectReason.NOT_AN_OBJECT, f"expected a JSON object, got {kind}")
     if not (data.get("text") or data.get("html")):
-        raise RejectedInput(RejectReason.MISSING_TEXT, "neither 'text' nor 'html' is a non-empty string")
+        raise RejectedInput(RejectReason.MISSING_TEXT, "no non-empty 'text' or 'html' field")
     problem = schema_check(data)
     if problem is not None:
         raise RejectedInput(RejectReason.SCHEMA_VIOLATION, problem)

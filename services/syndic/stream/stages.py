@@ -98,7 +98,11 @@ class IngestStage(_Stage):
             "id": str(raw["id"]),
             "value": (message.value or b"").decode("utf-8"),
             "key_b64": base64.b64encode(message.key).decode() if message.key else None,
-            "origin": {"topic": origin.topic, "partition": origin.partition, "offset": origin.offset},
+            "origin": {
+                "topic": origin.topic,
+                "partition": origin.partition,
+                "offset": origin.offset,
+            },
             "ingested_at": to_iso(ingested),
         }
         return OutMessage(
@@ -128,7 +132,7 @@ class PrepareStage(_Stage):
             )
         except RejectedInput as error:
             return self._dead_letter(original, origin, error, key)
-        except Exception as exc:  # noqa: BLE001 - never crash a worker, never drop a record
+        except Exception as exc:
             return self._dead_letter(original, origin, internal_error(exc), key)
         finally:
             self.metrics.stage_seconds.labels("normalize").observe(time.perf_counter() - started)
@@ -168,7 +172,10 @@ class DecideStage(_Stage):
         source = self.metrics.source_label(clean["source"])
         self.metrics.verdicts.labels(clean["dedup"]["status"], source).inc()
         now = self.clock()
-        for basis, value in (("event_time", clean["event_time"]), ("ingestion_time", clean["ingested_at"])):
+        for basis, value in (
+            ("event_time", clean["event_time"]),
+            ("ingestion_time", clean["ingested_at"]),
+        ):
             moment = parse_iso(value)
             if moment is not None:
                 self.metrics.end_to_end_seconds.labels(basis).observe(

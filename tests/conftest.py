@@ -1,0 +1,178 @@
+"""Shared fixtures: a real Tansu broker for the session, and syndic workers as subprocesses.
+
+Every integration test gets its own topic names and consumer group (a per-test prefix), so
+tests share one broker without seeing each other's records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from syndic.admin import create_topics
+from syndic.broker import EmbeddedBroker, free_port
+from syndic.client import consume
+from syndic.settings import Settings, load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+_counter = itertools.count()
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str, every: float = 0.1) -> Any:
+    """Poll `condition` until it returns something truthy, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+@pytest.fixture(scope="session")
+def tansu() -> Iterator[EmbeddedBroker]:
+    broker = EmbeddedBroker().start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+def isolated_settings(broker: EmbeddedBroker, **overrides: Any) -> Settings:
+    n = next(_counter)
+    prefix = f"t{os.getpid()}-{n}"
+    values: dict[str, Any] = {
+        "broker": broker.bootstrap,
+        "app_id": f"syndic-{prefix}",
+        "topic_raw": f"{prefix}.articles.raw",
+        "topic_clean": f"{prefix}.articles.clean",
+        "topic_unique": f"{prefix}.articles.unique",
+        "topic_duplicates": f"{prefix}.articles.duplicates",
+        "topic_dlq": f"{prefix}.articles.dlq",
+        "internal_prefix": f"{prefix}.syndic.",
+        "session_timeout_s": 6.0,
+        "heartbeat_interval_s": 0.5,
+        "web_port": free_port(),
+    }
+    values.update(overrides)
+    return load_settings(overrides=values, env={})
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The settings as SYNDIC_* variables, the way a deployment passes them to a worker."""
+    return {f"SYNDIC_{name.upper()}": str(getattr(settings, name)) for name in Settings.names()}
+
+
+@dataclass
+class WorkerHandle:
+    settings: Settings
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.settings.web_bind}:{self.settings.web_port}"
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.base_url + path, timeout=2) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+        except OSError:
+            return 0, b""
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerHandle]]:
+    """Start `syndic worker` subprocesses; all are stopped when the test ends."""
+    handles: list[WorkerHandle] = []
+
+    def start(settings: Settings, **overrides: Any) -> WorkerHandle:
+        run_settings = settings.replace(**overrides) if overrides else settings
+        env = {**os.environ, **settings_env(run_settings), "SYNDIC_LOG_LEVEL": "info"}
+        log_path = tmp_path / f"worker-{len(handles)}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "syndic", "worker"],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        handle = WorkerHandle(run_settings, process, log_path)
+        handles.append(handle)
+        return handle
+
+    yield start
+    for handle in handles:
+        handle.stop()
+
+
+def make_topics(settings: Settings) -> None:
+    asyncio.run(create_topics(settings))
+
+
+def read_topic(
+    settings: Settings, topic: str, expected: int, timeout: float
+) -> list[dict[str, Any]]:
+    """Read `topic` from the beginning until `expected` records arrived (or fail at the deadline)."""
+    found: list[dict[str, Any]] = []
+
+    async def gather() -> None:
+        async for record in consume(settings, [topic]):
+            value = orjson.loads(record.value or b"null")
+            found.append(value if isinstance(value, dict) else {"value": value})
+            if len(found) >= expected:
+                return
+
+    try:
+        asyncio.run(asyncio.wait_for(gather(), timeout))
+    except TimeoutError:
+        raise AssertionError(
+            f"{topic}: {len(found)} of {expected} records after {timeout:.0f} s"
+        ) from None
+    return found
+
+
+@pytest.fixture
+def live_worker_metrics_url(
+    tansu: EmbeddedBroker, start_worker: Callable[..., WorkerHandle]
+) -> str:
+    """A running worker that has processed a few articles; its /metrics URL."""
+    from syndic.client import produce
+    from syndic.samples.demo import demo_records
+
+    settings = isolated_settings(tansu)
+    make_topics(settings)
+    worker = start_worker(settings)
+    records = demo_records()
+    asyncio.run(produce(settings, [("demo", r) for r in records]))
+    read_topic(settings, settings.topic_clean, len(records) - 1, timeout=90)
+    wait_for(lambda: worker.get("/metrics")[0] == 200, 30, "/metrics to answer")
+    return worker.base_url + "/metrics"

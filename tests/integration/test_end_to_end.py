@@ -1,0 +1,115 @@
+"""The first end-to-end slice on a real broker: raw in, clean events and DLQ records out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+import pytest
+
+from syndic.batch import dedup_lines
+from syndic.client import produce
+from syndic.topics import validator
+from tests.conftest import isolated_settings, make_topics, read_topic, wait_for
+
+pytestmark = pytest.mark.broker
+
+BODY = (
+    "The regional water board said on Monday that reservoir levels had recovered to 82 percent "
+    "after three weeks of steady rain, lifting the hosepipe ban that began in June.\n"
+    "Officials warned that groundwater would take longer to recover and asked farmers to keep "
+    "irrigation to the night hours until the end of the month."
+)
+
+
+def raw(id_: str, source: str, text: str, hour: int) -> bytes:
+    return orjson.dumps(
+        {"id": id_, "source": source, "text": text, "published_at": f"2024-03-04T{hour:02d}:00:00Z"}
+    )
+
+
+def test_exact_duplicate_is_flagged_on_the_broker(tansu, start_worker):
+    settings = isolated_settings(tansu)
+    make_topics(settings)
+    start_worker(settings)
+    records = [
+        raw("a1", "first-outlet", BODY, 8),
+        raw("a2", "second-outlet", "  " + BODY.replace(" ", "  ") + "\n\n", 9),
+        raw(
+            "b1", "third-outlet", "A ferry ran aground near the harbour mouth; no one was hurt.", 10
+        ),
+    ]
+    asyncio.run(produce(settings, [("t", r) for r in records]))
+    clean = {c["id"]: c for c in read_topic(settings, settings.topic_clean, 3, timeout=90)}
+    assert clean["a1"]["dedup"]["status"] == "unique"
+    assert clean["a2"]["dedup"]["status"] == "exact"
+    assert clean["a2"]["dedup"]["duplicate_of"] == "a1"
+    assert clean["a2"]["story_id"] == "a1"
+    assert clean["b1"]["dedup"]["status"] == "unique"
+    for event in clean.values():
+        assert not list(validator("clean").iter_errors(event))
+    unique = read_topic(settings, settings.topic_unique, 2, timeout=30)
+    assert sorted(u["id"] for u in unique) == ["a1", "b1"]
+    duplicates = read_topic(settings, settings.topic_duplicates, 1, timeout=30)
+    assert duplicates[0]["id"] == "a2" and duplicates[0]["duplicate_of"] == "a1"
+    assert not list(validator("duplicate").iter_errors(duplicates[0]))
+
+
+def test_stream_verdicts_equal_batch_in_the_published_order(tansu, start_worker):
+    settings = isolated_settings(tansu)
+    make_topics(settings)
+    start_worker(settings)
+    texts = [BODY, BODY.upper(), BODY + "\nA late paragraph.", BODY]
+    records = [raw(f"x{i}", f"s{i % 3}", texts[i % len(texts)], i % 24) for i in range(24)]
+    asyncio.run(produce(settings, [("t", r) for r in records]))
+    clean = read_topic(settings, settings.topic_clean, len(records), timeout=90)
+    by_id = {orjson.loads(r)["id"]: r for r in records}
+    ordered = sorted(clean, key=lambda c: c["sequence"])
+    replay = list(dedup_lines([by_id[c["id"]] for c in ordered], settings))
+    stream_verdicts = [
+        (c["id"], c["dedup"]["status"], c["dedup"]["duplicate_of"], c["story_id"]) for c in ordered
+    ]
+    batch_verdicts = [
+        (b["id"], b["dedup"]["status"], b["dedup"]["duplicate_of"], b["story_id"]) for b in replay
+    ]
+    assert stream_verdicts == batch_verdicts
+    assert any(status == "exact" for _, status, _, _ in stream_verdicts)
+
+
+def test_rejects_go_to_the_dlq_and_good_records_come_out(tansu, start_worker):
+    settings = isolated_settings(tansu)
+    make_topics(settings)
+    worker = start_worker(settings)
+    bad = [b"\xff\xfe not utf-8", b"{not json", b"[1, 2]", b'{"source": 5, "text": "x"}',
+           b'{"source": "s"}', b'{"source": "s", "text": " \\u200b \\n "}']  # fmt: skip
+    good = [
+        raw(f"g{i}", "ok", f"Story number {i} about a local bake sale raising funds.", i)
+        for i in range(3)
+    ]
+    asyncio.run(produce(settings, [("t", r) for r in bad[:3] + good + bad[3:]]))
+    dlq = read_topic(settings, settings.topic_dlq, len(bad), timeout=90)
+    reasons = sorted(d["reason"] for d in dlq)
+    assert reasons == sorted(
+        ["invalid_utf8", "invalid_json", "not_an_object", "schema_violation", "missing_text",
+         "empty_after_cleaning"]
+    )  # fmt: skip
+    originals = {d["original_b64"] for d in dlq}
+    import base64
+
+    assert base64.b64encode(bad[0]).decode() in originals
+    for record in dlq:
+        assert not list(validator("dlq").iter_errors(record))
+        assert record["origin"]["topic"] == settings.topic_raw
+        assert record["origin"]["offset"] is not None
+    clean = read_topic(settings, settings.topic_clean, len(good), timeout=60)
+    assert sorted(c["id"] for c in clean) == ["g0", "g1", "g2"]
+    _status, body = wait_for(
+        lambda: (lambda r: r if r[0] == 200 and b"syndic_dlq_total" in r[1] else None)(
+            worker.get("/metrics")
+        ),
+        30,
+        "metrics with DLQ counts",
+    )
+    assert b'syndic_dlq_total{reason="invalid_json"} 1.0' in body
+    assert worker.get("/healthz")[0] == 200
+    wait_for(lambda: worker.get("/readyz")[0] == 200, 30, "/readyz to report ready")
