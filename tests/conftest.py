@@ -141,7 +141,7 @@ def make_topics(settings: Settings) -> None:
 def read_topic(
     settings: Settings, topic: str, expected: int, timeout: float
 ) -> list[dict[str, Any]]:
-    """Read `topic` from the beginning until `expected` records arrived (or fail at the deadline)."""
+    """Read `topic` from the start until `expected` records arrived (or fail at the deadline)."""
     found: list[dict[str, Any]] = []
 
     async def gather() -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from syndic.core.dedup import Decision, DedupSettings, Deduplicator, Fingerprint, Fingerprinter
+from syndic.core.dedup import Decision, Deduplicator, DedupSettings, Fingerprint, Fingerprinter
 from syndic.core.model import (
     SCHEMA_VERSION,
     NormalizedArticle,
@@ -22,7 +22,7 @@ from syndic.core.model import (
     RejectReason,
     article_from_dict,
 )
-from syndic.core.normalize import BoilerplateMemory, NormalizeSettings, Normalizer
+from syndic.core.normalize import BoilerplateMemory, Normalizer, NormalizeSettings
 from syndic.core.raw import RawLimits, SchemaCheck, parse_raw
 from syndic.core.timeutil import parse_iso, to_iso
 
