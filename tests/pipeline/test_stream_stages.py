@@ -1,0 +1,121 @@
+"""The stream's three stages without a broker: records in, records out, same verdicts as batch."""
+
+from __future__ import annotations
+
+import random
+import zlib
+from collections import defaultdict
+
+import orjson
+from prometheus_client import CollectorRegistry
+
+from syndic.batch import build_decider, build_preparer, dedup_lines
+from syndic.metrics import Metrics
+from syndic.settings import load_settings
+from syndic.stream.stages import DecideStage, IngestStage, InMessage, OutMessage, PrepareStage
+
+SETTINGS = load_settings(env={})
+PARAGRAPHS = [
+    "The county fair opened on Friday with a record number of livestock entries.",
+    "Organisers said the new parking scheme had cut queues at the main gate by half.",
+    "A late storm forced the fireworks display to move to Sunday evening.",
+    "Local bakers competed for the blue ribbon in a crowded pie contest.",
+]
+
+
+def corpus(n: int, seed: int) -> list[bytes]:
+    rng = random.Random(seed)
+    records = []
+    for i in range(n):
+        text = "\n".join(rng.sample(PARAGRAPHS, k=rng.randint(1, 4)))
+        record = {"id": f"r{i}", "source": f"src{rng.randint(0, 4)}", "text": text,
+                  "published_at": f"2024-06-0{1 + i % 3}T{i % 24:02d}:00:00Z"}  # fmt: skip
+        records.append(orjson.dumps(record))
+    records.insert(n // 2, b"{broken")
+    return records
+
+
+def run_stream(records: list[bytes], partitions: int, seed: int):
+    """Spread records over raw partitions, interleave them, and run the three stages."""
+    metrics = Metrics(CollectorRegistry())
+    preparer = build_preparer(SETTINGS)
+    ingest = IngestStage(SETTINGS, metrics, preparer)
+    prepare = PrepareStage(SETTINGS, metrics, preparer)
+    decide = DecideStage(SETTINGS, metrics, build_decider(SETTINGS, {}))
+    rng = random.Random(seed)
+    queues: dict[int, list[bytes]] = defaultdict(list)
+    for value in records:
+        queues[rng.randrange(partitions)].append(value)
+    raw_order = []
+    while any(queues.values()):
+        p = rng.choice([p for p, q in queues.items() if q])
+        raw_order.append((p, queues[p].pop(0)))
+    dlq: list[OutMessage] = []
+    by_source: list[InMessage] = []
+    for offset, (p, value) in enumerate(raw_order):
+        out = ingest.process(InMessage("articles.raw", p, offset, None, value, 1_700_000_000_000))
+        if out.topic == SETTINGS.topic_dlq:
+            dlq.append(out)
+        else:
+            bp = zlib.crc32(out.key) % partitions
+            by_source.append(InMessage(out.topic, bp, len(by_source), out.key, out.value, None))
+    memories: dict[int, dict] = defaultdict(dict)
+    sequenced = []
+    for message in by_source:
+        out = prepare.process(message, memories[message.partition])
+        sequenced.append(out)
+    outputs = []
+    for offset, out in enumerate(sequenced):
+        outputs.extend(decide.process(InMessage(out.topic, 0, offset, out.key, out.value, None)))
+    return dlq, outputs, metrics
+
+
+def verdicts(cleans):
+    return [
+        (c["id"], c["dedup"]["status"], c["dedup"]["duplicate_of"], c["story_id"]) for c in cleans
+    ]
+
+
+def test_stages_give_the_batch_verdicts_for_the_sequenced_order():
+    records = corpus(60, seed=1)
+    dlq, outputs, _ = run_stream(records, partitions=8, seed=2)
+    clean = [orjson.loads(o.value) for o in outputs if o.topic == SETTINGS.topic_clean]
+    assert len(clean) == 60 and len(dlq) == 1
+    assert orjson.loads(dlq[0].value)["reason"] == "invalid_json"
+    by_id = {orjson.loads(r)["id"]: r for r in records if r != b"{broken"}
+    replay = list(dedup_lines([by_id[c["id"]] for c in clean], SETTINGS))
+    assert verdicts(clean) == verdicts(replay)
+    assert [c["sequence"] for c in clean] == list(range(60))
+    assert {"unique", "exact"} <= {c["dedup"]["status"] for c in clean}
+
+
+def test_every_clean_event_goes_to_unique_or_duplicates_too():
+    _, outputs, metrics = run_stream(corpus(30, seed=3), partitions=4, seed=4)
+    topics = [o.topic for o in outputs]
+    assert topics.count(SETTINGS.topic_clean) == 30
+    assert topics.count(SETTINGS.topic_unique) + topics.count(SETTINGS.topic_duplicates) == 30
+    assert metrics.registry.get_sample_value("syndic_dlq_total", {"reason": "invalid_json"}) == 1
+
+
+def test_a_redelivered_record_gets_its_first_verdict_again():
+    metrics = Metrics(CollectorRegistry())
+    decide = DecideStage(SETTINGS, metrics, build_decider(SETTINGS, {}))
+    preparer = build_preparer(SETTINGS)
+    from datetime import UTC, datetime
+
+    def sequenced(id_: str) -> bytes:
+        raw = {
+            "id": id_,
+            "source": "s",
+            "text": PARAGRAPHS[0],
+            "published_at": "2024-06-01T00:00:00Z",
+        }
+        prepared = preparer.prepare(raw, ingested_at=datetime(2024, 6, 1, tzinfo=UTC))
+        return orjson.dumps(prepared.to_dict())
+
+    first = decide.process(InMessage("seq", 0, 0, b"a", sequenced("a"), None))
+    decide.process(InMessage("seq", 0, 1, b"b", sequenced("b"), None))
+    again = decide.process(InMessage("seq", 0, 2, b"a", sequenced("a"), None))
+    first_clean, again_clean = orjson.loads(first[0].value), orjson.loads(again[0].value)
+    assert first_clean["dedup"] == again_clean["dedup"]
+    assert again_clean["dedup"]["status"] == "unique"
