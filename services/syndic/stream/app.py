@@ -19,6 +19,7 @@ from syndic.batch import build_decider, build_preparer
 from syndic.metrics import Metrics
 from syndic.settings import Settings
 from syndic.stream.health import Health
+from syndic.stream.recovery import complete_recovery
 from syndic.stream.stages import (
     DecideStage,
     IngestStage,
@@ -65,6 +66,7 @@ class SyndicApp:
         self._decide: DecideStage | None = None
         self._decide_generation = -1
         self.generation = 0
+        self._memory_generation: dict[int, int] = {}
         self._register_agents()
         self._register_signals()
 
@@ -119,9 +121,12 @@ class SyndicApp:
         if pending:
             await asyncio.gather(*pending)
 
-    def decide_stage(self) -> DecideStage:
+    async def decide_stage(self) -> DecideStage:
         """The decision core, rebuilt from the table after any rebalance (its index is derived)."""
         if self._decide is None or self._decide_generation != self.generation:
+            await complete_recovery(
+                self.faust, self.dedup_table, 0, self.settings.bootstrap_servers
+            )
             store = TableStore(self.dedup_table, partition=0)
             self._decide = DecideStage(
                 self.settings, self.metrics, build_decider(self.settings, store)
@@ -129,6 +134,15 @@ class SyndicApp:
             self._decide_generation = self.generation
             log.info("decision core built from %d stored entries", len(store))
         return self._decide
+
+    async def source_memory(self, partition: int) -> TableStore:
+        """The per-source memory of one partition, its recovery completed once per rebalance."""
+        if self._memory_generation.get(partition) != self.generation:
+            await complete_recovery(
+                self.faust, self.source_table, partition, self.settings.bootstrap_servers
+            )
+            self._memory_generation[partition] = self.generation
+        return TableStore(self.source_table, partition)
 
     def _register_agents(self) -> None:
         s = self.settings
@@ -143,10 +157,11 @@ class SyndicApp:
         @self.faust.agent(self.topic(s.internal("by-source")), name="syndic.prepare")
         async def prepare(stream: Any) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
+                memories = {
+                    p: await app.source_memory(p) for p in {e.message.partition for e in events}
+                }
                 await app.publish(
-                    app.prepare.process(
-                        _in_message(e), TableStore(app.source_table, e.message.partition)
-                    )
+                    app.prepare.process(_in_message(e), memories[e.message.partition])
                     for e in events
                 )
                 app.health.processed(events)
@@ -154,7 +169,7 @@ class SyndicApp:
         @self.faust.agent(self.topic(s.internal("sequenced")), name="syndic.decide")
         async def decide(stream: Any) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
-                stage = app.decide_stage()
+                stage = await app.decide_stage()
                 outputs: list[OutMessage] = []
                 for event in events:
                     outputs.extend(stage.process(_in_message(event)))
