@@ -76,8 +76,23 @@ def test_stream_verdicts_equal_batch_in_the_published_order(tansu, start_worker)
     assert any(status == "exact" for _, status, _, _ in stream_verdicts)
 
 
+async def post_tombstone_and_oversize(settings) -> None:
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap_servers, max_request_size=4_000_000
+    )
+    await producer.start()
+    try:
+        await (await producer.send(settings.topic_raw, value=None, key=b"deleted-article"))
+        big = orjson.dumps({"source": "s", "text": "word " * 30_000})
+        await (await producer.send(settings.topic_raw, value=big))
+    finally:
+        await producer.stop()
+
+
 def test_rejects_go_to_the_dlq_and_good_records_come_out(tansu, start_worker):
-    settings = isolated_settings(tansu)
+    settings = isolated_settings(tansu, max_record_bytes=100_000)
     make_topics(settings)
     worker = start_worker(settings)
     bad = [b"\xff\xfe not utf-8", b"{not json", b"[1, 2]", b'{"source": 5, "text": "x"}',
@@ -87,12 +102,17 @@ def test_rejects_go_to_the_dlq_and_good_records_come_out(tansu, start_worker):
         for i in range(3)
     ]
     asyncio.run(produce(settings, [("t", r) for r in bad[:3] + good + bad[3:]]))
-    dlq = read_topic(settings, settings.topic_dlq, len(bad), timeout=90)
+    asyncio.run(post_tombstone_and_oversize(settings))
+    dlq = read_topic(settings, settings.topic_dlq, len(bad) + 2, timeout=90)
     reasons = sorted(d["reason"] for d in dlq)
     assert reasons == sorted(
         ["invalid_utf8", "invalid_json", "not_an_object", "schema_violation", "missing_text",
-         "empty_after_cleaning"]
+         "empty_after_cleaning", "tombstone", "too_large"]
     )  # fmt: skip
+    oversize = next(d for d in dlq if d["reason"] == "too_large")
+    assert oversize["original_size"] > 100_000
+    tombstone = next(d for d in dlq if d["reason"] == "tombstone")
+    assert tombstone["original_b64"] is None and tombstone["key_b64"] is not None
     originals = {d["original_b64"] for d in dlq}
     import base64
 
@@ -111,5 +131,11 @@ def test_rejects_go_to_the_dlq_and_good_records_come_out(tansu, start_worker):
         "metrics with DLQ counts",
     )
     assert b'syndic_dlq_total{reason="invalid_json"} 1.0' in body
+    for series in (b"syndic_articles_in_total", b"syndic_articles_out_total",
+                   b"syndic_verdicts_total", b"syndic_stage_seconds_bucket",
+                   b"syndic_end_to_end_seconds_bucket", b"syndic_consumer_lag_records",
+                   b"syndic_rebalances_total", b"syndic_worker_ready",
+                   b"process_resident_memory_bytes"):  # fmt: skip
+        assert series in body, series
     assert worker.get("/healthz")[0] == 200
     wait_for(lambda: worker.get("/readyz")[0] == 200, 30, "/readyz to report ready")
