@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from syndic.security import aiokafka_kwargs
 from syndic.settings import Settings
 from syndic.topics import TopicSpec, topic_specs
 
@@ -68,7 +69,9 @@ async def create_topics(
 
 
 async def list_topics(settings: Settings) -> dict[str, int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers, **aiokafka_kwargs(settings)
+    )
     await admin.start()
     try:
         names = sorted(await admin.list_topics())

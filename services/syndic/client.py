@@ -11,6 +11,7 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from syndic.security import aiokafka_kwargs
 from syndic.settings import Settings
 
 
@@ -45,6 +46,7 @@ async def produce(
         acks="all",
         max_request_size=max(settings.max_record_bytes * 2, 1_048_576),
         linger_ms=5,
+        **aiokafka_kwargs(settings),
     )
     await producer.start()
     try:
@@ -91,6 +93,7 @@ async def consume(
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False,
         fetch_max_bytes=50 * 1024 * 1024,
+        **aiokafka_kwargs(settings),
     )
     await consumer.start()
     seen = 0

@@ -52,6 +52,17 @@ class Settings:
     max_record_bytes: int = 2_000_000
     max_text_chars: int = 500_000
     log_level: str = "info"
+    # Kafka security. Secrets are read from files (mounted secrets) or SYNDIC_SASL_PASSWORD,
+    # and never appear in repr() or logs.
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = "PLAIN"
+    sasl_username: str = ""
+    sasl_password_file: str = ""
+    sasl_password: str = field(default="", repr=False)
+    ssl_cafile: str = ""
+    ssl_certfile: str = ""
+    ssl_keyfile: str = ""
+    ssl_check_hostname: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -125,6 +136,35 @@ def _validate(settings: Settings) -> None:
         raise SettingsError("setting 'heartbeat_interval_s' must be below 'session_timeout_s'")
     if not settings.broker:
         raise SettingsError("setting 'broker' is empty")
+    _validate_security(settings)
+
+
+PROTOCOLS = {"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"}
+MECHANISMS = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}
+
+
+def _validate_security(settings: Settings) -> None:
+    if settings.security_protocol not in PROTOCOLS:
+        raise SettingsError(
+            f"setting 'security_protocol' must be one of {sorted(PROTOCOLS)}, "
+            f"got {settings.security_protocol!r}"
+        )
+    for name in ("ssl_cafile", "ssl_certfile", "ssl_keyfile", "sasl_password_file"):
+        path = getattr(settings, name)
+        if path and not Path(path).is_file():
+            raise SettingsError(f"setting {name!r}: file {path} does not exist")
+    if bool(settings.ssl_certfile) != bool(settings.ssl_keyfile):
+        raise SettingsError("settings 'ssl_certfile' and 'ssl_keyfile' go together (mTLS)")
+    if settings.security_protocol.startswith("SASL"):
+        if settings.sasl_mechanism not in MECHANISMS:
+            raise SettingsError(
+                f"setting 'sasl_mechanism' must be one of {sorted(MECHANISMS)}, "
+                f"got {settings.sasl_mechanism!r}"
+            )
+        if not settings.sasl_username:
+            raise SettingsError("setting 'sasl_username' is required with SASL")
+        if not (settings.sasl_password or settings.sasl_password_file):
+            raise SettingsError("SASL needs 'sasl_password_file' (or $SYNDIC_SASL_PASSWORD)")
 
 
 def load_settings(
