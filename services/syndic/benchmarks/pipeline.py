@@ -62,6 +62,10 @@ SYSTEMS: dict[str, str] = {
     "aiokafka": "aiokafka pass-through",
     "datasketch": "aiokafka + datasketch",
 }
+WARM_FIELDS = (
+    "throughput_per_s", "steady_per_s", "window_s", "cpu_s", "cpu_s_per_1k", "peak_rss_mb",
+    "out", "complete", "duplicates_out", "error", "preload_s",
+)  # fmt: skip
 SYNDIC_WORKERS = {"syndic-1w": 1, "syndic-2w": 2}
 CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -529,18 +533,37 @@ def console(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-async def measure_throughput(system: str, corpus: Corpus, run: RunOptions) -> dict[str, Any]:
-    """Preload the raw topic, start the system, drain: throughput, CPU, RSS, state."""
+async def measure_throughput(
+    system: str, corpus: Corpus, run: RunOptions, warmup: Corpus | None = None
+) -> dict[str, Any]:
+    """Throughput, CPU, RSS and state of one system on the corpus.
+
+    Cold (no `warmup`): preload the raw topic, start the system, let it drain the backlog; first
+    in is the first record the system wrote. Warm: start the system, send `warmup` through it and
+    wait until it is ready, then write the corpus as one burst; first in is the burst's start.
+    Cold includes what a (re)started worker does before its stages run (group join excluded);
+    warm is the rate of a running deployment.
+    """
+    phase = "warm" if warmup is not None else "tp"
     result: dict[str, Any] = {"system": system, "label": SYSTEMS[system]}
     with broker_for(run) as bootstrap:
-        layout, settings = plan(system, bootstrap, run, "tp")
+        layout, settings = plan(system, bootstrap, run, phase)
         await create_topics_for(layout, settings, bootstrap, run.partitions)
-        result["preload_s"] = round(await preload(bootstrap, layout.raw, corpus), 3)
+        if warmup is None:
+            result["preload_s"] = round(await preload(bootstrap, layout.raw, corpus), 3)
         started_at = time.time()
-        procs = start(layout, run, "tp")
+        procs = start(layout, run, phase)
         sampler = CpuSampler([p.pid for p in procs])
         sampling = asyncio.create_task(sampler.run())
+        burst_ms: int | None = None
         try:
+            if warmup is not None:
+                async with producer(bootstrap, linger_ms=0) as client:
+                    problem = await warm_up(bootstrap, layout, procs, warmup, client, run)
+                if problem is not None:
+                    raise RuntimeError(problem)
+                burst_ms = int(time.time() * 1000)
+                result["preload_s"] = round(await preload(bootstrap, layout.raw, corpus), 3)
             collector = Collector(bootstrap, layout.out, set(corpus.ids), corpus.id_of)
             collected = await collector.run(procs, run.timeout, run.stall, run.first_wait)
             sampler.sample()
@@ -549,13 +572,14 @@ async def measure_throughput(system: str, corpus: Corpus, run: RunOptions) -> di
         finally:
             sampling.cancel()
             stop_all(procs)
-        first_ms = await first_timestamp_ms(bootstrap, layout.first_topic)
+        first_ms = burst_ms or await first_timestamp_ms(bootstrap, layout.first_topic)
         state = None
-        if layout.changelog and collected.out_ms:
+        if layout.changelog and collected.out_ms and warmup is None:
             state = await compacted_bytes(bootstrap, layout.changelog)
     result.update(summarize_throughput(corpus, collected, first_ms, sampler, rss, metrics, state))
     result["workers"] = len(procs)
-    result["startup_s"] = round(first_ms / 1000 - started_at, 2) if first_ms else None
+    if warmup is None:
+        result["startup_s"] = round(first_ms / 1000 - started_at, 2) if first_ms else None
     return result
 
 
@@ -899,8 +923,8 @@ def render_table(report: dict[str, Any]) -> None:
         f"partitions, {report['machine']['nproc']} cores ({report['machine']['cpu_model']})"
     )
     for column in (
-        "system", "articles/s", "× datasketch", "× aiokafka", "CPU s/1k", "peak RSS MB",
-        "p50 ms", "p95 ms", "p99 ms", "state B/article", "out",
+        "system", "articles/s", "steady/s", "warm/s", "× datasketch", "× aiokafka", "CPU s/1k",
+        "peak RSS MB", "p50 ms", "p95 ms", "p99 ms", "state B/article", "out",
     ):  # fmt: skip
         table.add_column(column, justify="left" if column == "system" else "right")
     for figures in report["systems"].values():
@@ -914,6 +938,8 @@ def render_table(report: dict[str, Any]) -> None:
         table.add_row(
             figures["label"],
             fmt(figures.get("throughput_per_s")),
+            fmt(figures.get("steady_per_s")),
+            fmt((figures.get("warm") or {}).get("throughput_per_s")),
             fmt(figures.get("x_datasketch"), 2),
             fmt(figures.get("x_aiokafka"), 2),
             fmt(figures.get("cpu_s_per_1k"), 2),
@@ -976,7 +1002,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--only", default=None, help=f"comma-separated systems out of {','.join(SYSTEMS)}"
     )
-    parser.add_argument("--smoke", action="store_true", help="300 articles, no latency runs")
+    parser.add_argument(
+        "--smoke", action="store_true", help="300 articles, each system once (cold drain only)"
+    )
     parser.add_argument("--seed", type=int, default=8, help="generator seed (8)")
     parser.add_argument(
         "--latency-rate", type=float, default=None,
@@ -987,6 +1015,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="at most this many seconds of paced sending per latency run (30)",
     )  # fmt: skip
     parser.add_argument("--no-latency", action="store_true", help="skip the latency runs")
+    parser.add_argument(
+        "--no-warm", action="store_true", help="skip the throughput runs on warmed-up systems"
+    )
     parser.add_argument(
         "--profile", action="store_true", help="profile the stages in process (no broker)"
     )
@@ -1017,6 +1048,16 @@ async def benchmark(args: argparse.Namespace, corpus: Corpus, run: RunOptions) -
         except Exception as exc:  # a failing system is reported, the others still run
             results[system] = {"system": system, "label": SYSTEMS[system], "error": repr(exc)}
         console(f"[bench] {system}: {results[system].get('throughput_per_s')} articles/s")
+    if not args.no_warm:
+        warmup = warmup_corpus(50, args.seed)
+        for system in systems:
+            console(f"[bench] {system}: warm throughput (running system, burst of articles)")
+            try:
+                warm = await measure_throughput(system, corpus, run, warmup)
+            except Exception as exc:
+                warm = {"error": repr(exc)}
+            results[system]["warm"] = {k: warm.get(k) for k in WARM_FIELDS}
+            console(f"[bench] {system}: warm {warm.get('throughput_per_s')} articles/s")
     rate = args.latency_rate
     if rate is None:
         base = results.get("syndic-1w", {}).get("throughput_per_s")
@@ -1044,7 +1085,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.articles is None:
         args.articles = 300 if args.smoke else 10_000
     if args.smoke:
-        args.no_latency = True
+        args.no_latency = args.no_warm = True
     console(f"[bench] generating {args.articles:,} articles (seed {args.seed})")
     articles = ArticleGenerator(seed=args.seed).generate(args.articles)
     report: dict[str, Any] = {
