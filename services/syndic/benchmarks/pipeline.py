@@ -924,17 +924,13 @@ def render_table(report: dict[str, Any]) -> None:
     )
     for column in (
         "system", "articles/s", "steady/s", "warm/s", "× datasketch", "× aiokafka", "CPU s/1k",
-        "peak RSS MB", "p50 ms", "p95 ms", "p99 ms", "state B/article", "out",
+        "RSS MB", "p50 ms", "p95 ms", "p99 ms", "state B/art", "changelog B/art", "out",
     ):  # fmt: skip
         table.add_column(column, justify="left" if column == "system" else "right")
     for figures in report["systems"].values():
         latency = figures.get("latency") or {}
-        state = figures.get("state_bytes_per_article_metric")
-        changelog = figures.get("state_bytes_per_article_changelog")
-        state_text = fmt(state) if state is not None else "n/a"
-        if changelog is not None:
-            state_text += f" (changelog {fmt(changelog)})"
-        out = f"{figures.get('out', 0):,}/{figures.get('articles', 0):,}"
+        n, out = figures.get("articles", 0), figures.get("out", 0)
+        out_text = f"{out:,}" if out == n else f"{out:,}/{n:,}"
         table.add_row(
             figures["label"],
             fmt(figures.get("throughput_per_s")),
@@ -947,10 +943,11 @@ def render_table(report: dict[str, Any]) -> None:
             fmt(latency.get("p50_ms")),
             fmt(latency.get("p95_ms")),
             fmt(latency.get("p99_ms")),
-            state_text,
-            out,
+            fmt(figures.get("state_bytes_per_article_metric")),
+            fmt(figures.get("state_bytes_per_article_changelog")),
+            out_text,
         )
-    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
     if any("latency" in figures for figures in report["systems"].values()):
         print(f"latency measured at {report['latency_rate_per_s']:,.0f} articles/s")
     for figures in report["systems"].values():
