@@ -732,11 +732,15 @@ async def paced_send(
 # -- the profile ---------------------------------------------------------------------------------
 
 
-def run_stages(articles: Sequence[Article], partitions: int, hook: Callable[[str], Any]) -> None:
+def run_stages(
+    articles: Sequence[Article], partitions: int, hook: Callable[[str], Any]
+) -> list[float]:
     """IngestStage → PrepareStage → DecideStage over the articles, in process, no broker.
 
     `hook(stage)` returns a context manager wrapped around each stage's loop (a timer or a
-    profiler). The records between stages are what the topics would carry.
+    profiler). The records between stages are what the topics would carry. Returns the decide
+    stage's µs per article for each successive 1,000 articles: a cost that grows with the window
+    shows up there.
     """
     from prometheus_client import CollectorRegistry
 
@@ -770,9 +774,16 @@ def run_stages(articles: Sequence[Article], partitions: int, hook: Callable[[str
         if o.topic == settings.internal("sequenced")
     ]
     decide = DecideStage(settings, metrics, build_decider(settings, {}))
+    chunks: list[float] = []
     with hook("decide"):
-        for message in sequenced:
+        mark = time.perf_counter()
+        for number, message in enumerate(sequenced, start=1):
             decide.process(message)
+            if number % 1000 == 0 or number == len(sequenced):
+                now = time.perf_counter()
+                chunks.append(round((now - mark) / (number - 1000 * len(chunks)) * 1e6, 1))
+                mark = now
+    return chunks
 
 
 def aggregate_pyinstrument(root: Any, top: int) -> list[dict[str, Any]]:
@@ -817,12 +828,13 @@ def profile(articles: Sequence[Article], partitions: int, top: int = 12) -> dict
         yield
         timings[stage] = time.perf_counter() - started
 
-    run_stages(articles, partitions, timer)
+    chunks = run_stages(articles, partitions, timer)
     n = len(articles)
     result: dict[str, Any] = {
         "articles": n,
         "us_per_article": {s: round(t / n * 1e6, 1) for s, t in timings.items()},
         "stage_rate_per_s": {s: round(n / t, 1) for s, t in timings.items() if t > 0},
+        "decide_us_per_article_by_1000": chunks,
         "top": {},
     }
     try:
@@ -968,6 +980,9 @@ def render_profile(result: dict[str, Any]) -> None:
         con.print(
             f"decide stage alone: {result['decide_ceiling_per_s']:,.0f} articles/s on one core"
         )
+    chunks = result.get("decide_us_per_article_by_1000") or []
+    if chunks:
+        con.print("decide µs/article per 1,000 articles: " + ", ".join(f"{c:,.0f}" for c in chunks))
     for stage, rows in result["top"].items():
         table = Table(title=f"{stage}: top functions by self time ({result['profiler']})")
         for column in ("function", "self s", "self %", "incl. %"):
