@@ -404,6 +404,44 @@ async def compacted_bytes(bootstrap: str, topic: str, idle: float = 2.0) -> tupl
     return sum(latest.values()), len(latest)
 
 
+async def topic_span(bootstrap: str, topic: str, idle: float = 2.0) -> dict[str, Any]:
+    """Records on a topic and the first/last record timestamps: when a stage wrote its output."""
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+    )
+    await consumer.start()
+    count, first, last = 0, None, None
+    try:
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < idle:
+            batches = await consumer.getmany(timeout_ms=200, max_records=20_000)
+            for messages in batches.values():
+                for message in messages:
+                    count += 1
+                    stamp = message.timestamp
+                    first = stamp if first is None else min(first, stamp)
+                    last = stamp if last is None else max(last, stamp)
+                    quiet_since = time.monotonic()
+    finally:
+        await consumer.stop()
+    span = (last - first) / 1000 if first is not None and last is not None else None
+    return {
+        "records": count,
+        "first_ms": first,
+        "last_ms": last,
+        "span_s": span,
+        "rate_per_s": round(count / span, 1) if span else None,
+    }
+
+
 def scrape_metrics(port: int) -> dict[str, float]:
     """Unlabelled syndic_* samples (and label-summed counters) from a worker's /metrics."""
     try:
@@ -576,6 +614,16 @@ async def measure_throughput(
         state = None
         if layout.changelog and collected.out_ms and warmup is None:
             state = await compacted_bytes(bootstrap, layout.changelog)
+            # When each stage wrote its output: in a cold drain, a stage's span over its
+            # record count is its drain rate (or its upstream's, if it caught up).
+            result["stage_spans"] = {
+                name: await topic_span(bootstrap, topic)
+                for name, topic in (
+                    ("ingest", layout.first_topic),
+                    ("prepare", settings.internal("sequenced")),
+                    ("decide", layout.out),
+                )
+            }
     result.update(summarize_throughput(corpus, collected, first_ms, sampler, rss, metrics, state))
     result["workers"] = len(procs)
     if warmup is None:
