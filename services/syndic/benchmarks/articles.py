@@ -269,7 +269,9 @@ class ArticleGenerator:
         edited.append(self._sentence(story))
         return self._article(number, source, title, edited, at, kind, original.id, story)
 
-    def generate(self, count: int, copy_share: float = 0.3, takes: tuple[int, int] = (2, 6)):
+    def generate(
+        self, count: int, copy_share: float = 0.3, takes: tuple[int, int] = (2, 6)
+    ) -> list[Article]:
         """`count` articles in publication order (a few hours of news), about `copy_share` copies.
 
         New stories start at a steady pace; each gets 2-6 takes spread over the following

@@ -520,7 +520,7 @@ def plan(system: str, bootstrap: str, run: RunOptions, phase: str) -> tuple[Layo
             env={},
         )
         base = {k: v for k, v in os.environ.items() if not k.startswith("SYNDIC_")}
-        commands = []
+        commands: list[tuple[list[str], dict[str, str], int | None]] = []
         for _ in range(SYNDIC_WORKERS[system]):
             port = free_port()
             env = {f"SYNDIC_{n.upper()}": str(getattr(settings, n)) for n in Settings.names()}
@@ -915,7 +915,8 @@ def profile(articles: Sequence[Article], partitions: int, top: int = 12) -> dict
             yield
             profiler.stop()
             session = profiler.last_session
-            result["top"][stage] = aggregate_pyinstrument(session.root_frame(), top)
+            if session is not None:
+                result["top"][stage] = aggregate_pyinstrument(session.root_frame(), top)
 
     except ImportError:
         import cProfile

@@ -158,9 +158,11 @@ def run_faust(args: argparse.Namespace) -> None:
         broker_session_timeout=10.0,
         web_enabled=False,
     )
-    raw = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw"}
-    source = app.topic(args.in_topic, value_serializer="raw", **raw)
-    target = app.topic(args.out_topic, value_serializer="raw", **raw)
+    source, target = (
+        app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
+                  value_serializer="raw")
+        for name in (args.in_topic, args.out_topic)
+    )  # fmt: skip
 
     @app.agent(source)
     async def passthrough_agent(stream: Any) -> None:
