@@ -1,18 +1,29 @@
-"""Minimal exact-duplicate decision over an event-time window (foundation slice).
+"""The duplicate and story decision over an event-time window.
 
-Intention-named steps, like Kafka Streams' DeduplicationTransformer: `_recall_decision` makes a
-redelivered article get its first verdict again; `_find_exact` looks the content hash up;
-`_remember` and `_evict_expired` keep the window bounded.
+Intention-named steps: `_recall_decision` makes a redelivered article get its first verdict
+again; `_find_exact`, `_find_near` and `_find_story` are the three tiers; `_remember` and
+`_evict_expired` keep the window bounded. The store holds only JSON values; the LSH buckets,
+term postings and expiry heap are derived and rebuilt from it on construction.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from syndic.core.dedup.fingerprint import Fingerprint
+from syndic.core.dedup.fingerprint import (
+    Fingerprint,
+    decode_signature,
+    decode_terms,
+    encode_signature,
+    encode_terms,
+)
+from syndic.core.dedup.index import Expiry, LshIndex, TermIndex
+from syndic.core.dedup.shingle import containment, resemblance
+from syndic.core.dedup.terms import cosine
 from syndic.core.model import NormalizedArticle
 from syndic.core.timeutil import parse_iso, to_iso
 
@@ -21,6 +32,11 @@ from syndic.core.timeutil import parse_iso, to_iso
 class DedupSettings:
     window: timedelta = timedelta(hours=72)
     allowed_lateness: timedelta = timedelta(hours=1)
+    near_resemblance: float = 0.75
+    near_containment: float = 0.8
+    min_near_shingles: int = 8
+    story_threshold: float = 0.3
+    story_half_life: timedelta = timedelta(hours=36)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +50,7 @@ class Decision:
     story_score: float | None
     event_time: str
     late: bool
+    story_match: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -50,16 +67,39 @@ class Decision:
             "similarity": self.similarity,
             "method": self.method,
             "story_score": self.story_score,
+            "story_match": self.story_match,
             "late": self.late,
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Match:
+    article_id: str
+    method: str
+    similarity: dict[str, float]
+
+
 class Deduplicator:
-    """Decides unique/exact for each article in the order given; state lives in `store`."""
+    """Decides unique/exact/near and the story of each article in the order given."""
 
     def __init__(self, settings: DedupSettings, store: MutableMapping[str, Any]) -> None:
         self.settings = settings
         self.store = store
+        self.lsh = LshIndex()
+        self.terms = TermIndex()
+        self.expiry = Expiry()
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        entries = [(k[2:], v) for k, v in self.store.items() if k.startswith("a:")]
+        for article_id, entry in sorted(entries, key=lambda item: item[1]["q"]):
+            self._index(article_id, entry)
+
+    def _index(self, article_id: str, entry: dict[str, Any]) -> None:
+        self.expiry.push(_epoch(entry["t"]), entry["q"], article_id)
+        if entry.get("i"):
+            self.lsh.add(article_id, decode_signature(entry["s"]))
+            self.terms.add(article_id, decode_terms(entry["k"]))
 
     def decide(
         self, article: NormalizedArticle, fingerprint: Fingerprint, *, ingested_at: datetime
@@ -70,21 +110,26 @@ class Deduplicator:
         event_time = self._event_time(article, ingested_at)
         watermark = self._advance_watermark(event_time)
         late = event_time < watermark - self.settings.window
-        match = None if late else self._find_exact(fingerprint)
+        match = None if late else self._find_duplicate(fingerprint)
+        if match is not None:
+            story_id, score, via = self._story_of(match.article_id), None, match.article_id
+        elif late:
+            story_id, score, via = article.id, None, None
+        else:
+            story_id, score, via = self._find_story(article.id, fingerprint, event_time)
         decision = Decision(
             article_id=article.id,
-            status="exact" if match else "unique",
-            duplicate_of=match,
-            similarity={"resemblance": 1.0, "containment": 1.0} if match else None,
-            method="content_hash" if match else "none",
-            story_id=self._story_of(match) if match else article.id,
-            story_score=None,
+            status="unique" if match is None else ("near" if match.method == "minhash" else "exact"),
+            duplicate_of=match.article_id if match else None,
+            similarity=match.similarity if match else None,
+            method=match.method if match else "none",
+            story_id=story_id,
+            story_score=score,
             event_time=to_iso(event_time),
             late=late,
+            story_match=via,
         )
-        if not late and match is None:
-            self._remember(fingerprint, decision)
-        self.store[f"d:{article.id}"] = decision.to_dict()
+        self._remember(fingerprint, decision, indexed=match is None and not late)
         return decision
 
     def _recall_decision(self, article_id: str) -> Decision | None:
@@ -107,23 +152,98 @@ class Deduplicator:
             return event_time
         return current
 
-    def _find_exact(self, fingerprint: Fingerprint) -> str | None:
-        entry = self.store.get(f"h:{fingerprint.content_hash}")
-        return entry["id"] if entry else None
+    def _find_duplicate(self, fingerprint: Fingerprint) -> _Match | None:
+        return self._find_exact(fingerprint) or self._find_near(fingerprint)
+
+    def _find_exact(self, fingerprint: Fingerprint) -> _Match | None:
+        same = {"resemblance": 1.0, "containment": 1.0}
+        found = self.store.get(f"h:{fingerprint.content_hash}")
+        if found is not None:
+            return _Match(found, "content_hash", same)
+        if fingerprint.url:
+            found = self.store.get(f"u:{fingerprint.url}")
+            if found is not None:
+                return _Match(found, "url", same)
+        return None
+
+    def _find_near(self, fingerprint: Fingerprint) -> _Match | None:
+        """Earliest candidate whose resemblance or containment passes its threshold."""
+        if fingerprint.signature.size == 0 or fingerprint.shingles < self.settings.min_near_shingles:
+            return None
+        best: tuple[int, _Match] | None = None
+        for candidate in self.lsh.candidates(fingerprint.signature):
+            entry = self.store[f"a:{candidate}"]
+            jaccard = resemblance(fingerprint.signature, decode_signature(entry["s"]))
+            contained = containment(jaccard, fingerprint.shingles, entry["n"])
+            if entry["n"] < self.settings.min_near_shingles:
+                continue
+            if jaccard >= self.settings.near_resemblance or contained >= self.settings.near_containment:
+                if best is None or entry["q"] < best[0]:
+                    similarity = {"resemblance": round(jaccard, 4), "containment": round(contained, 4)}
+                    best = (entry["q"], _Match(candidate, "minhash", similarity))
+        return best[1] if best else None
+
+    def _find_story(
+        self, article_id: str, fingerprint: Fingerprint, event_time: datetime
+    ) -> tuple[str, float | None, str | None]:
+        best: tuple[float, int, str] | None = None
+        now = event_time.timestamp()
+        half_life = self.settings.story_half_life.total_seconds()
+        for candidate in self.terms.candidates(fingerprint.terms):
+            entry = self.store[f"a:{candidate}"]
+            score = cosine(fingerprint.terms, decode_terms(entry["k"]))
+            gap = abs(now - _epoch(entry["t"]))
+            score *= 0.5 + 0.5 * math.pow(0.5, gap / half_life)
+            key = (score, -entry["q"], candidate)
+            if best is None or key[:2] > best[:2]:
+                best = key
+        if best is None or best[0] < self.settings.story_threshold:
+            return article_id, round(best[0], 4) if best else None, None
+        return self._story_of(best[2]), round(best[0], 4), best[2]
 
     def _story_of(self, article_id: str) -> str:
         stored = self.store.get(f"d:{article_id}")
-        return stored["story_id"] if stored else article_id
+        return str(stored["story_id"]) if stored else article_id
 
-    def _remember(self, fingerprint: Fingerprint, decision: Decision) -> None:
-        self.store[f"h:{fingerprint.content_hash}"] = {
-            "id": decision.article_id,
-            "t": decision.event_time,
-        }
+    def _remember(self, fingerprint: Fingerprint, decision: Decision, *, indexed: bool) -> None:
+        sequence = int(self.store.get("seq", 0))
+        self.store["seq"] = sequence + 1
+        entry: dict[str, Any] = {"t": decision.event_time, "q": sequence}
+        if indexed:
+            entry.update(
+                i=1,
+                h=fingerprint.content_hash,
+                u=fingerprint.url,
+                s=encode_signature(fingerprint.signature),
+                n=fingerprint.shingles,
+                k=encode_terms(fingerprint.terms),
+            )
+            self.store[f"h:{fingerprint.content_hash}"] = decision.article_id
+            if fingerprint.url:
+                self.store[f"u:{fingerprint.url}"] = decision.article_id
+        self.store[f"a:{decision.article_id}"] = entry
+        self.store[f"d:{decision.article_id}"] = decision.to_dict()
+        self._index(decision.article_id, entry)
 
     def _evict_expired(self, watermark: datetime) -> None:
-        horizon = watermark - self.settings.window
-        for key in [k for k in list(self.store.keys()) if k.startswith("h:")]:
-            entry = self.store[key]
-            if parse_iso(entry["t"]) < horizon:  # type: ignore[operator]
-                del self.store[key]
+        horizon = (watermark - self.settings.window - self.settings.allowed_lateness).timestamp()
+        for article_id in self.expiry.pop_before(horizon):
+            self._forget(article_id)
+
+    def _forget(self, article_id: str) -> None:
+        entry = self.store.pop(f"a:{article_id}", None)
+        self.store.pop(f"d:{article_id}", None)
+        if entry is None or not entry.get("i"):
+            return
+        self.lsh.remove(article_id, decode_signature(entry["s"]))
+        self.terms.remove(article_id, decode_terms(entry["k"]))
+        if self.store.get(f"h:{entry['h']}") == article_id:
+            del self.store[f"h:{entry['h']}"]
+        if entry.get("u") and self.store.get(f"u:{entry['u']}") == article_id:
+            del self.store[f"u:{entry['u']}"]
+
+
+def _epoch(value: str) -> float:
+    parsed = parse_iso(value)
+    assert parsed is not None
+    return parsed.timestamp()

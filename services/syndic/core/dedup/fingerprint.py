@@ -2,25 +2,97 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import base64
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from syndic.core.dedup.shingle import minhash, shingle_hashes, words
+from syndic.core.dedup.terms import story_terms
 from syndic.core.model import NormalizedArticle
 
 
-@dataclass(frozen=True, slots=True)
+def encode_signature(signature: npt.NDArray[np.uint32]) -> str:
+    return base64.b64encode(signature.astype("<u4").tobytes()).decode("ascii")
+
+
+def decode_signature(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(base64.b64decode(text), dtype="<u4").astype(np.uint32)
+
+
+def encode_terms(terms: dict[int, float]) -> str:
+    """Term hashes and weights quantised to 1/255 as one base64 string (compact in the store)."""
+    keys = sorted(terms)
+    hashes = np.array(keys, dtype="<u4").tobytes()
+    weights = bytes(min(255, max(1, round(terms[k] * 255))) for k in keys)
+    return base64.b64encode(hashes + weights).decode("ascii")
+
+
+def decode_terms(text: str) -> dict[int, float]:
+    raw = base64.b64decode(text)
+    count = len(raw) // 5
+    hashes = np.frombuffer(raw[: 4 * count], dtype="<u4")
+    return {int(h): raw[4 * count + i] / 255.0 for i, h in enumerate(hashes)}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Fingerprint:
     content_hash: str
     url: str | None
+    signature: npt.NDArray[np.uint32] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.uint32)
+    )
+    shingles: int = 0
+    terms: dict[int, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "content_hash": self.content_hash,
+            "url": self.url,
+            "signature": encode_signature(self.signature),
+            "shingles": self.shingles,
+            "terms": encode_terms(self.terms),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Fingerprint:
-        return cls(**data)
+        return cls(
+            content_hash=data["content_hash"],
+            url=data.get("url"),
+            signature=decode_signature(data.get("signature", "")),
+            shingles=int(data.get("shingles", 0)),
+            terms=decode_terms(data.get("terms", "")),
+        )
 
 
 class Fingerprinter:
+    """Carries the expensive work (hashing, MinHash, term weights) so the sequential stage is cheap."""
+
+    def __init__(self, settings: object | None = None) -> None:
+        self.settings = settings
+
     def compute(self, article: NormalizedArticle) -> Fingerprint:
-        return Fingerprint(content_hash=article.content_hash, url=article.url)
+        hashes = shingle_hashes(words(article.fingerprint_text))
+        text = f"{article.title}\n{article.text}" if article.title else article.text
+        return Fingerprint(
+            content_hash=article.content_hash,
+            url=canonical_url(article.url),
+            signature=minhash(hashes),
+            shingles=int(hashes.size),
+            terms=story_terms(text),
+        )
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Scheme, `www.`, query, fragment and trailing slash do not make a different page."""
+    if not url:
+        return None
+    bare = url.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    for prefix in ("https://", "http://"):
+        if bare.lower().startswith(prefix):
+            bare = bare[len(prefix) :]
+    if bare.lower().startswith("www."):
+        bare = bare[4:]
+    return bare.lower() if bare else None
