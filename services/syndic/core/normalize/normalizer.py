@@ -1,35 +1,31 @@
-"""Minimal normalizer (foundation slice): NFC, whitespace, content hash.
-
-The full normalizer (boilerplate, HTML, metadata) replaces the body of `Normalizer.normalize`
-but keeps this signature: the stream and the batch command both call exactly this.
-"""
+"""The normalizer: raw dict in, NormalizedArticle out, or RejectedInput; nothing else escapes."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from syndic.core.model import NormalizedArticle, RejectedInput, RejectReason
+import xxhash
 
-_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
-_BLANK_LINES = re.compile(r"\n{2,}")
-_NON_WORD = re.compile(r"[^\w\s]+")
+from syndic.core.model import NormalizedArticle, RejectedInput, RejectReason
+from syndic.core.normalize import dates, hygiene, language, structure, urls
+from syndic.core.normalize.html import extract
+from syndic.core.normalize.memory import BoilerplateMemory
 
 
 @dataclass(frozen=True, slots=True)
 class NormalizeSettings:
+    """Limits keep time per article bounded on hostile input; defaults suit news."""
+
     max_text_chars: int = 500_000
-
-
-class BoilerplateMemory:
-    """Per-source memory of repeated lines, kept in a store passed in (dict or faust table)."""
-
-    def __init__(self, store: MutableMapping[str, Any]) -> None:
-        self.store = store
+    max_html_chars: int = 2_000_000
+    max_paragraphs: int = 2_000
+    max_line_chars: int = 50_000
+    lang_prefix_chars: int = 400
+    memory_min_repeats: int = 3
+    memory_zone_lines: int = 6
+    memory_max_line_chars: int = 200
 
 
 class Normalizer:
@@ -39,27 +35,117 @@ class Normalizer:
     def normalize(
         self, raw: Mapping[str, Any], memory: BoilerplateMemory | None = None
     ) -> NormalizedArticle:
+        try:
+            return self._normalize(raw, memory)
+        except RejectedInput:
+            raise
+        except RecursionError as error:
+            raise RejectedInput(
+                RejectReason.NOT_TEXT, f"input too deeply nested: {error}"
+            ) from None
+        except Exception as error:
+            raise RejectedInput(
+                RejectReason.INTERNAL_ERROR, f"{type(error).__name__}: {error}"
+            ) from None
+
+    def _normalize(
+        self, raw: Mapping[str, Any], memory: BoilerplateMemory | None
+    ) -> NormalizedArticle:
+        _check_types(raw)
+        source = str(raw["source"])
+        extracted = None
         text = raw.get("text") or ""
+        if not text and raw.get("html"):
+            html = raw["html"]
+            if len(html) > self.settings.max_html_chars:
+                raise RejectedInput(RejectReason.TOO_LARGE, f"html has {len(html)} characters")
+            extracted = extract(html)
+            text = extracted.text
         if len(text) > self.settings.max_text_chars:
             raise RejectedInput(RejectReason.TOO_LARGE, f"text has {len(text)} characters")
-        text = unicodedata.normalize("NFC", text)
-        lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
-        text = "\n".join(line for line in lines if line)
-        if not text:
+        lines = self._lines(text)
+        layout = structure.analyse(lines)
+        body = self._apply_memory(source, lines, layout.lines, memory)
+        if not body:
             raise RejectedInput(RejectReason.EMPTY_AFTER_CLEANING, "no text left after cleaning")
-        fingerprint_text = " ".join(_NON_WORD.sub(" ", text.casefold()).split())
-        content_hash = hashlib.sha256(fingerprint_text.encode()).hexdigest()[:32]
+        clean = "\n".join(body)
+        fingerprint_text = hygiene.fingerprint_form(clean)
+        if not fingerprint_text:
+            raise RejectedInput(RejectReason.NOT_TEXT, "no letters or digits in the text")
+        given_title = raw.get("title")
+        title = (
+            structure.clean_title(" ".join(hygiene.clean_lines(hygiene.repair(given_title))))
+            if given_title
+            else (extracted.title if extracted and extracted.title else layout.title)
+        )
         return NormalizedArticle(
             id=str(raw["id"]),
-            source=str(raw["source"]),
-            text=text,
+            source=source,
+            text=clean,
             fingerprint_text=fingerprint_text,
-            content_hash=content_hash,
+            content_hash=xxhash.xxh3_128_hexdigest(fingerprint_text.encode()),
             word_count=len(fingerprint_text.split()),
-            title=raw.get("title"),
-            url=raw.get("url"),
-            published_at=raw.get("published_at"),
-            fetched_at=raw.get("fetched_at"),
-            lang=raw.get("lang"),
+            title=title or None,
+            url=urls.canonical_url(raw.get("url")),
+            published_at=dates.parse_given(raw.get("published_at"))
+            or (extracted.published_at if extracted else None)
+            or layout.published_at,
+            updated_at=layout.updated_at,
+            fetched_at=dates.parse_given(raw.get("fetched_at")),
+            lang=_given_lang(raw.get("lang"))
+            or language.detect(clean, self.settings.lang_prefix_chars),
+            byline=(extracted.author if extracted else None) or layout.byline,
+            dateline=layout.dateline,
             meta=dict(raw.get("meta") or {}),
         )
+
+    def _lines(self, text: str) -> list[str]:
+        lines = hygiene.clean_lines(hygiene.repair(text))
+        if len(lines) > self.settings.max_paragraphs:
+            raise RejectedInput(RejectReason.TOO_LARGE, f"{len(lines)} paragraphs")
+        cap = self.settings.max_line_chars
+        return [line[:cap] for line in lines]
+
+    def _apply_memory(
+        self, source: str, raw_lines: list[str], kept: list[str], memory: BoilerplateMemory | None
+    ) -> list[str]:
+        """Drop short head/tail lines this source repeats; then count this article's ones."""
+        if memory is None:
+            return kept
+        zone = self.settings.memory_zone_lines
+        limit = self.settings.memory_max_line_chars
+        candidates = [line for line in raw_lines[:zone] + raw_lines[-zone:] if len(line) <= limit]
+        repeated = {
+            line
+            for line in set(candidates)
+            if memory.count(source, line) >= self.settings.memory_min_repeats
+        }
+        memory.record(source, candidates)
+        result = [line for line in kept if line not in repeated]
+        # A story the source happens to resend must not vanish: keep it whole then.
+        return result if len(result) * 2 >= len(kept) else kept
+
+
+def _given_lang(value: object) -> str | None:
+    if isinstance(value, str) and 2 <= len(value.strip()) <= 3 and value.strip().isalpha():
+        return value.strip().lower()
+    return None
+
+
+_STRING_FIELDS = ("text", "html", "url", "title", "published_at", "fetched_at", "lang")
+
+
+def _check_types(raw: Mapping[str, Any]) -> None:
+    if not isinstance(raw, Mapping):
+        raise RejectedInput(RejectReason.SCHEMA_VIOLATION, "article is not an object")
+    if not isinstance(raw.get("id"), (str, int)) or isinstance(raw.get("id"), bool):
+        raise RejectedInput(RejectReason.SCHEMA_VIOLATION, "id must be a string or integer")
+    if not isinstance(raw.get("source"), str):
+        raise RejectedInput(RejectReason.SCHEMA_VIOLATION, "source must be a string")
+    for name in _STRING_FIELDS:
+        if raw.get(name) is not None and not isinstance(raw[name], str):
+            raise RejectedInput(RejectReason.SCHEMA_VIOLATION, f"{name} must be a string")
+    if raw.get("meta") is not None and not isinstance(raw["meta"], dict):
+        raise RejectedInput(RejectReason.SCHEMA_VIOLATION, "meta must be an object")
+    if not raw.get("text") and not raw.get("html"):
+        raise RejectedInput(RejectReason.MISSING_TEXT, "neither text nor html")

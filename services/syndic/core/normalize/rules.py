@@ -1,0 +1,117 @@
+"""Plain-text boilerplate: line-level rules that hold across outlets (never outlet names).
+
+Every pattern is anchored and made of bounded pieces on lines capped in length, so no input can
+make them backtrack catastrophically.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+MAX_RULE_LINE = 300
+MAX_CAPTION_LINE = 1_000
+
+# A whole line that is a prompt, label or widget, wherever it sits.
+_WIDGET = re.compile(
+    r"^\W{0,3}(?:share(?: this(?: article| story| page)?| on \w+)?|subscribe\b.{0,80}|"
+    r"sign up\b.{0,80}|log ?in|sign in|print|e-?mail|comments?|\d{1,5} comments?|"
+    r"leave a (?:reply|comment)|add a comment|post a comment|to write comments\b.{0,80}|"
+    r"back to top(?: button)?|follow us\b.{0,80}|click here\b.{0,80}|advertisement|"
+    r"contact(?: us)?|newsroom|terms of (?:use|service)\b.{0,60}|privacy policy\b.{0,60}|"
+    r"disclaimer|cookie policy|all rights reserved\b.{0,60}|skip to (?:main )?content|"
+    r"(?:news|article|story) id\s?:?\s?\S{1,20}|tags?\s?:.{0,200}|keywords?\s?:.{0,200}|"
+    r"your email address will not be published\b.{0,120}|required fields are marked\b.{0,40}"
+    r")\W{0,3}$",
+    _I,
+)
+# Lines that open a trailing footer: they and everything after them go.
+_FOOTER_START = re.compile(
+    r"^\W{0,3}(?:related(?: articles| stories| news| posts| content| topics)?|"
+    r"read (?:also|more|next)|also read|see also|more (?:from|on|stories|news)\b.{0,40}|"
+    r"you (?:may|might) also like|recommended(?: for you| stories)?|trending(?: now)?|"
+    r"most (?:read|popular)|share this(?: article| story)?|leave a (?:reply|comment)|"
+    r"comments?|to write comments\b.{0,80})\W{0,3}$",
+    _I,
+)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved", _I)
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}|\[email\s?protected\]", _I)
+_URL_LINE = re.compile(r"^(?:https?://|www\.)\S{1,300}$", _I)
+_MASTHEAD = re.compile(
+    r"^(?:editor(?:-in-chief)?|publisher|published by|printed by|managing editor|"
+    r"(?:\w+ )?registration (?:no|number)|reg\. no|phone|tel|fax|address)\b.{0,120}$",
+    _I,
+)
+_CAPTION = re.compile(
+    r"^(?:file\s?[-–—]|\(?(?:photo|image|picture|illustration)s?(?: credit)?\s?[:/])|"
+    r"\((?:photo|image|picture|file photo)\b[^()]{0,80}\)\W{0,2}$|"
+    r"(?:photo|image)(?: credit)?\s?:\s?[^.]{1,60}$",
+    _I,
+)
+_COUNTER = re.compile(r"\(\d{1,5}/\d{1,5}\S{0,4}\)$")
+_CRUMB_SEP = re.compile(r"\s(?:/|>|»|›|\|)\s")
+_HAS_WORD = re.compile(r"\w")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
+_BYLINE = re.compile(
+    r"^(?:by|written by|reporting by)\s+"
+    r"(?P<name>[^\W\d][\w.'’-]{0,30}(?:\s+[^\W\d][\w.'’-]{0,30}){0,3})"
+    r"(?:\s*[\[(,|].{0,120})?$",
+    _I,
+)
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a line no story needs: widgets, masthead, copyright, contacts, captions."""
+    if not _HAS_WORD.search(line):
+        return True
+    if len(line) > MAX_CAPTION_LINE:
+        return False
+    if _CAPTION.search(line) is not None:
+        return True
+    if len(line) > MAX_RULE_LINE:
+        return False
+    words = line.count(" ") + 1
+    return (
+        _WIDGET.match(line) is not None
+        or _URL_LINE.match(line) is not None
+        or (words <= 20 and _COPYRIGHT.search(line) is not None)
+        or (words <= 15 and _EMAIL.search(line) is not None)
+        or (words <= 20 and _MASTHEAD.match(line) is not None)
+        or (words <= 8 and _COUNTER.search(line) is not None)
+    )
+
+
+def starts_footer(line: str) -> bool:
+    return len(line) <= 120 and _FOOTER_START.match(line) is not None
+
+
+def is_crumb(line: str) -> bool:
+    """A short label ("world news") or a trail ("News / Koreas") above the headline."""
+    if len(line) > 120:
+        return False
+    parts = _CRUMB_SEP.split(line)
+    if len(parts) > 1:
+        return all(len(part.split()) <= 3 for part in parts)
+    return len(line.split()) <= 3 and _SENTENCE_END.search(line) is None
+
+
+def byline(line: str) -> str | None:
+    """The name in a "By Jane Doe" line, title-cased when the line shouts."""
+    if len(line) > 160:
+        return None
+    match = _BYLINE.match(line)
+    if match is None:
+        return None
+    name = match["name"].strip(" .,")
+    return name.title() if name.isupper() else name
+
+
+def is_paragraph(line: str) -> bool:
+    """Story prose: long, or ending like a sentence (headlines and labels do neither)."""
+    words = len(line.split())
+    return words >= 30 or (words >= 4 and line[-1:] in '.!?"”)')
+
+
+def ends_like_lead_in(line: str) -> bool:
+    """A trailing "... at the following addresses:" introduces something already removed."""
+    return line.endswith(":")

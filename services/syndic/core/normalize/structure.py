@@ -1,0 +1,101 @@
+"""Plain-text layout: header (crumbs, banner, headline, date lines), body, trailing footer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from syndic.core.normalize import dates, rules
+
+_DATELINE = re.compile(
+    r"^(?P<city>[A-Z][A-Z.'’ -]{1,40}?)(?:,[A-Za-z .]{1,30})?\s?(?:\([^()]{1,40}\))?\s?[–—-]\s"
+)
+_SITE_SUFFIX = re.compile(r"\s[|]\s[^|]{1,60}$")
+
+
+@dataclass(slots=True)
+class Layout:
+    lines: list[str]
+    title: str | None = None
+    published_at: str | None = None
+    updated_at: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    dropped: list[str] = field(default_factory=list)
+
+
+def clean_title(title: str) -> str:
+    """Headline without a trailing " | Site name"."""
+    return _SITE_SUFFIX.sub("", title).strip()
+
+
+def analyse(lines: list[str]) -> Layout:
+    layout = Layout(lines=[])
+    body = _cut_footer(lines, layout)
+    first_paragraph = next((i for i, line in enumerate(body) if rules.is_paragraph(line)), 0)
+    for index, line in enumerate(body):
+        if _metadata_line(line, layout, in_header=index < first_paragraph):
+            continue
+        if rules.is_boilerplate_line(line):
+            layout.dropped.append(line)
+            continue
+        if index < first_paragraph:
+            if rules.is_crumb(line):
+                continue
+            if layout.title is None:
+                line = layout.title = clean_title(line)
+        layout.lines.append(line)
+    while layout.lines and rules.ends_like_lead_in(layout.lines[-1]) and len(layout.lines) > 1:
+        layout.lines.pop()
+    layout.dateline = layout.dateline or _dateline(layout.lines)
+    return layout
+
+
+def _cut_footer(lines: list[str], layout: Layout) -> list[str]:
+    """Drop from the first footer opener (or a closing byline) to the end."""
+    for index, line in enumerate(lines):
+        if index == 0:
+            continue
+        if rules.starts_footer(line):
+            return lines[:index]
+        name = rules.byline(line)
+        if name is not None and index >= len(lines) - 6 and index > len(lines) // 2:
+            layout.byline = name
+            return lines[:index]
+    return lines
+
+
+def _metadata_line(line: str, layout: Layout, *, in_header: bool) -> bool:
+    """Consume a date, banner or byline line into metadata; True when the line is used up."""
+    if len(line) > 120:
+        return False
+    labelled = dates.labelled_date(line)
+    if labelled is not None:
+        kind, iso = labelled
+        if kind == "updated":
+            layout.updated_at = layout.updated_at or iso
+        else:
+            layout.published_at = layout.published_at or iso
+        return True
+    if in_header:
+        if dates.is_banner(line) and dates.date_line(line) is not None:
+            return True
+        found = dates.date_line(line)
+        if found is not None:
+            layout.published_at = layout.published_at or dates.to_iso(found[0])
+            if found[1] and layout.dateline is None:
+                layout.dateline = found[1].split(",")[0].strip() or None
+            return True
+        name = rules.byline(line)
+        if name is not None:
+            layout.byline = layout.byline or name
+            return True
+    return False
+
+
+def _dateline(lines: list[str]) -> str | None:
+    for line in lines[:3]:
+        match = _DATELINE.match(line)
+        if match is not None:
+            return match["city"].strip().title()
+    return None
