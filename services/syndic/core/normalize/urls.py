@@ -5,9 +5,22 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING = frozenset(
-    (
-        "fbclid gclid dclid msclkid yclid igshid mc_cid mc_eid _ga _gl ref_src cmpid ocid sr_share"
-    ).split()
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "cmpid",
+        "ocid",
+        "sr_share",
+    }
 )
 
 
