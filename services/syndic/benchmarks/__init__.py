@@ -1,0 +1,1 @@
+"""Benchmarks: runnable measurements of the core, kept with the code they measure."""
