@@ -37,7 +37,7 @@ def _paragraphs(rng: random.Random, target_bytes: int) -> list[str]:
 
 
 def plain_article(rng: random.Random, index: int) -> dict[str, Any]:
-    body = _paragraphs(rng, rng.randint(3_000, 7_000))
+    body = _paragraphs(rng, rng.randint(3_000, 4_800))
     text = "\n\n".join(
         [
             "News / World",
