@@ -72,11 +72,11 @@ class Normalizer:
         fingerprint_text = hygiene.fingerprint_form(clean)
         if not fingerprint_text:
             raise RejectedInput(RejectReason.NOT_TEXT, "no letters or digits in the text")
-        given_title = raw.get("title")
+        title = raw.get("title") or (extracted.title if extracted else None)
         title = (
-            structure.clean_title(" ".join(hygiene.clean_lines(hygiene.repair(given_title))))
-            if given_title
-            else (extracted.title if extracted and extracted.title else layout.title)
+            structure.clean_title(" ".join(hygiene.clean_lines(hygiene.repair(title))))
+            if title
+            else layout.title
         )
         return NormalizedArticle(
             id=str(raw["id"]),

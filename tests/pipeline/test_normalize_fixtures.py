@@ -1,0 +1,116 @@
+"""Our own fixture articles in other boilerplate styles (plain text and HTML), and the memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from syndic.core.normalize import BoilerplateMemory, Normalizer
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "normalize"
+
+
+def _text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_crumbs_byline_caption_tags_copyright() -> None:
+    article = Normalizer().normalize(
+        {"id": 1, "source": "a", "text": _text("crumbs_byline_tags.txt")}
+    )
+    assert article.title == "Harbour town counts the cost of a warmer sea"
+    assert article.byline == "Marta Quintal"
+    assert article.published_at == "2023-03-03T10:15:00Z"
+    assert article.dateline == "Lisbon"
+    for gone in ("Home", "Photo:", "Tags:", "Subscribe", "Share on", "©", "Coastal Ledger"):
+        assert gone not in article.text, gone
+    assert "“We used to be back before lunch,” said Armando Pires" in article.text
+    assert article.text.endswith("a vote on the request is expected next month.")
+
+
+def test_posted_label_and_related_list_footer() -> None:
+    raw = {"id": 2, "source": "b", "text": _text("posted_related_footer.txt")}
+    article = Normalizer().normalize(raw)
+    assert article.title == "Library reopens after two-year renovation"
+    assert article.published_at == "2022-05-14T08:30:00Z"
+    assert not article.text.startswith("Local")
+    for gone in ("You may also like", "cycling lanes", "Bakery", "desk@", "Posted on"):
+        assert gone not in article.text, gone
+    assert article.text.endswith("from Monday.")
+
+
+def test_html_page_main_content_and_metadata() -> None:
+    raw = {
+        "id": 3,
+        "source": "c",
+        "html": _text("article_page.html"),
+        "url": "HTTPS://Rail.Example.ORG/a?utm_source=x&b=2&a=1#top",
+    }
+    article = Normalizer().normalize(raw)
+    assert article.title == "Night trains return to the northern line"
+    assert article.byline == "Petra Lindqvist"
+    assert article.published_at is not None and article.published_at.startswith("2022-09-30")
+    assert article.url == "https://rail.example.org/a?a=1&b=2"
+    assert "Overnight passenger trains will run again" in article.text
+    assert "Regional officials welcomed the decision" in article.text
+    for gone in ("Subscribe", "Share this", "Related", "Freight", "news@", "All rights"):
+        assert gone not in article.text, gone
+
+
+def _story(n: int) -> str:
+    return "\n".join(
+        [
+            "Weekly Gazette Morning Edition",
+            f"Story number {n} about the harbour and the council vote on the new budget plan.",
+            f"Residents discussed item {n} at length during a meeting that ran late.",
+            f"The mayor promised that decision {n} would be published online before Friday.",
+            "Join the conversation on our forums today",
+        ]
+    )
+
+
+def test_memory_learns_what_a_source_repeats() -> None:
+    store: dict[str, object] = {}
+    memory = BoilerplateMemory(store)
+    normalizer = Normalizer()
+    outputs = [
+        normalizer.normalize({"id": n, "source": "g", "text": _story(n)}, memory) for n in range(6)
+    ]
+    assert "Join the conversation" in outputs[0].text
+    assert "Join the conversation" not in outputs[-1].text
+    assert "Weekly Gazette" not in outputs[-1].text
+    assert "decision 5 would be published" in outputs[-1].text
+    assert all(key.startswith("bp:g:") for key in store)
+    assert all(isinstance(value, int) for value in store.values())
+    # Other sources do not inherit the habits of this one.
+    other = normalizer.normalize({"id": 9, "source": "h", "text": _story(9)}, memory)
+    assert "Join the conversation" in other.text
+
+
+def test_memory_is_deterministic_for_an_order() -> None:
+    def run() -> tuple[list[str], dict[str, object]]:
+        store: dict[str, object] = {}
+        memory = BoilerplateMemory(store)
+        normalizer = Normalizer()
+        texts = [
+            normalizer.normalize({"id": n, "source": "g", "text": _story(n)}, memory).text
+            for n in range(5)
+        ]
+        return texts, store
+
+    assert run() == run()
+
+
+def test_memory_never_empties_a_resent_story() -> None:
+    memory = BoilerplateMemory({})
+    normalizer = Normalizer()
+    raw = {"id": 1, "source": "r", "text": _story(1)}
+    for _ in range(5):
+        article = normalizer.normalize(raw, memory)
+    assert "Residents discussed item 1" in article.text
+
+
+def test_memory_is_bounded_per_source() -> None:
+    store: dict[str, object] = {}
+    memory = BoilerplateMemory(store, width=64, depth=2)
+    memory.record("s", [f"line {n}" for n in range(5_000)])
+    assert len(store) <= 128
