@@ -39,7 +39,7 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}|\[email\s?
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S{1,300}$", _I)
 _MASTHEAD = re.compile(
     r"^(?:editor(?:-in-chief)?|publisher|published by|printed by|managing editor|"
-    r"(?:\w+ )?registration (?:no|number)|reg\. no|phone|tel|fax|address)\b.{0,120}$",
+    r"(?:\w+ ){0,3}registration (?:no|number)|reg\. no|phone|tel|fax|address)\b.{0,120}$",
     _I,
 )
 _CAPTION = re.compile(

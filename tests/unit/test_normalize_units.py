@@ -1,0 +1,184 @@
+"""Pinned values for the normalizer's parts: dates, URLs, lines, hygiene, rejects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from syndic.core.model import RejectedInput, RejectReason
+from syndic.core.normalize import (
+    Normalizer,
+    NormalizeSettings,
+    dates,
+    hygiene,
+    rules,
+    structure,
+    urls,
+)
+
+STORY = (
+    "The committee met on Tuesday to review the plan, and members asked for more time to read it."
+)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2021-07-11T21:32:00+02:00", "2021-07-11T19:32:00Z"),
+        ("2021-07-11 21:32", "2021-07-11T21:32:00Z"),
+        ("11 July 2021 - 21:32", "2021-07-11T21:32:00Z"),
+        ("11 Jul. 2021, 19:04", "2021-07-11T19:04:00Z"),
+        ("2021 Jul 11, 12:14, Seoul", "2021-07-11T12:14:00Z"),
+        ("July 11, 2021 9:05 PM", "2021-07-11T21:05:00Z"),
+        ("not a date at all", None),
+        ("", None),
+    ],
+)
+def test_given_dates(given: str, expected: str | None) -> None:
+    assert dates.parse_given(given) == expected
+
+
+def test_labelled_dates() -> None:
+    assert dates.labelled_date("Publish Date : 11 July 2021 - 21:32") == (
+        "published",
+        "2021-07-11T21:32:00Z",
+    )
+    assert dates.labelled_date("Updated: 11 Jul. 2021, 19:25") == (
+        "updated",
+        "2021-07-11T19:25:00Z",
+    )
+    assert dates.labelled_date(STORY) is None
+
+
+def test_banner() -> None:
+    assert dates.is_banner("Saturday Nov 23, 2024")
+    assert not dates.is_banner("2021 Jul 11, 12:14, Seoul South Korea")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "HTTPS://News.Example.COM:443/a/b?utm_source=tw&z=1&fbclid=x&a=2#frag",
+            "https://news.example.com/a/b?a=2&z=1",
+        ),
+        ("http://example.com", "http://example.com/"),
+        ("http://example.com:8080/x?gclid=1", "http://example.com:8080/x"),
+        ("not a url", None),
+        ("http://[::1", None),
+    ],
+)
+def test_canonical_url(url: str, expected: str | None) -> None:
+    assert urls.canonical_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share this article",
+        "SHARE THIS ARTICLE",
+        "Leave a Reply",
+        "Your email address will not be published. Required fields are marked *",
+        "Back to top button",
+        "News ID: 92313",
+        "* Comment:",
+        "© 2020 Example Media. All rights reserved.",
+        "Contact: desk@example.org",
+        "www.example.org",
+        "Tags: politics, economy",
+        "Photo: Jane Roe / Example",
+        "FILE - In this June 2019 photo, officials meet.",
+        "Editor: John Roe",
+        "Information Department Registration No. 1505",
+        "##",
+    ],
+)
+def test_boilerplate_lines(line: str) -> None:
+    assert rules.is_boilerplate_line(line)
+
+
+def test_story_lines_are_kept() -> None:
+    assert not rules.is_boilerplate_line(STORY)
+    assert not rules.is_boilerplate_line("“We will share the results,” she said.")
+
+
+def test_footer_crumb_byline() -> None:
+    assert rules.starts_footer("READ ALSO:")
+    assert rules.starts_footer("Related Articles")
+    assert not rules.starts_footer(STORY)
+    assert rules.is_crumb("News   /   Koreas") or rules.is_crumb("News / Koreas")
+    assert rules.is_crumb("world news")
+    assert not rules.is_crumb("Leaders of North Korea, China vow to strengthen ties")
+    assert rules.byline("BY MICHAEL LEE [[email protected]]") == "Michael Lee"
+    assert rules.byline("By Jane Doe") == "Jane Doe"
+
+
+def test_title_suffix() -> None:
+    assert structure.clean_title("A headline here | Site News") == "A headline here"
+
+
+def test_hygiene() -> None:
+    assert hygiene.repair("caf\u00c3\u00a9 \u00e2\u20ac\u0153hi\u00e2\u20ac\u009d") == "café “hi”"
+    assert hygiene.repair("a\u200bb\u202ec\x07d") == "abcd"
+    assert hygiene.repair("e\u0301") == "é"
+    assert hygiene.clean_lines("  a \t b \n\n\n c  ") == ["a b", "c"]
+    assert hygiene.fingerprint_form("“Hello,” World — OK!") == "hello world ok"
+
+
+def _normalize(**fields: Any) -> Any:
+    return Normalizer().normalize({"id": 1, "source": "s", **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"text": "   \n\t "}, RejectReason.EMPTY_AFTER_CLEANING),
+        ({"text": "Share this article\nSubscribe"}, RejectReason.EMPTY_AFTER_CLEANING),
+        ({"text": 5}, RejectReason.SCHEMA_VIOLATION),
+        ({"text": STORY, "meta": []}, RejectReason.SCHEMA_VIOLATION),
+        ({"text": STORY, "title": ["x"]}, RejectReason.SCHEMA_VIOLATION),
+        ({"text": "!!! ??? ...\n*** --- ***"}, RejectReason.EMPTY_AFTER_CLEANING),
+    ],
+)
+def test_rejects(fields: dict[str, Any], reason: RejectReason) -> None:
+    with pytest.raises(RejectedInput) as caught:
+        _normalize(**fields)
+    assert caught.value.reason == reason
+
+
+def test_too_large() -> None:
+    normalizer = Normalizer(NormalizeSettings(max_text_chars=100))
+    with pytest.raises(RejectedInput) as caught:
+        normalizer.normalize({"id": 1, "source": "s", "text": STORY * 5})
+    assert caught.value.reason == RejectReason.TOO_LARGE
+
+
+def test_given_fields_win_and_bad_dates_are_null() -> None:
+    article = _normalize(
+        text=STORY,
+        title="Given title | Outlet",
+        published_at="yesterday-ish??",
+        fetched_at="2024-01-02T03:04:05Z",
+        lang="EN",
+        meta={"k": 1},
+        url="https://Example.com/x?utm_medium=a",
+    )
+    assert article.title == "Given title"
+    assert article.published_at is None
+    assert article.fetched_at == "2024-01-02T03:04:05Z"
+    assert article.lang == "en"
+    assert article.meta == {"k": 1}
+    assert article.url == "https://example.com/x"
+    assert article.id == "1"
+    assert len(article.content_hash) == 32
+    assert article.word_count == len(article.fingerprint_text.split())
+
+
+def test_language_detection() -> None:
+    french = (
+        "Le conseil municipal a voté mardi soir un budget qui prévoit la rénovation de "
+        "la bibliothèque et de nouvelles pistes cyclables le long du fleuve."
+    )
+    assert _normalize(text=french).lang == "fr"
+    assert _normalize(text=STORY).lang == "en"
