@@ -182,3 +182,19 @@ def test_language_detection() -> None:
     )
     assert _normalize(text=french).lang == "fr"
     assert _normalize(text=STORY).lang == "en"
+
+
+def test_repeated_header_date_is_a_banner_not_the_publication_date() -> None:
+    text = "\n".join(
+        ["Nov 23, 2024", "Nov 23, 2024", "A headline for the test", "2021-07-11 08:00", STORY]
+    )
+    article = _normalize(text=text)
+    assert article.published_at == "2021-07-11T08:00:00Z"
+    assert article.title == "A headline for the test"
+    assert "2024" not in article.text
+
+
+def test_benchmark_runs_small() -> None:
+    from syndic.benchmarks.normalize import main
+
+    assert main(["--articles", "20", "--html-articles", "3"]) == 0

@@ -33,8 +33,13 @@ def analyse(lines: list[str]) -> Layout:
     layout = Layout(lines=[])
     body = _cut_footer(lines, layout)
     first_paragraph = next((i for i, line in enumerate(body) if rules.is_paragraph(line)), 0)
+    header = body[:first_paragraph]
+    repeated = {line for line in header if header.count(line) > 1}
     for index, line in enumerate(body):
-        if _metadata_line(line, layout, in_header=index < first_paragraph):
+        in_header = index < first_paragraph
+        if in_header and line in repeated and dates.date_line(line) is not None:
+            continue  # a date printed twice above the headline is the page's, not the story's
+        if _metadata_line(line, layout, in_header=in_header):
             continue
         if rules.is_boilerplate_line(line):
             layout.dropped.append(line)
