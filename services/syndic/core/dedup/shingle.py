@@ -29,7 +29,7 @@ def shingle_hashes(tokens: list[str], size: int = SHINGLE_WORDS) -> npt.NDArray[
         grams = [" ".join(tokens)] if tokens else []
     else:
         grams = [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
-    values = {xxhash.xxh32_intdigest(g) for g in grams}
+    values = {xxhash.xxh32_intdigest(g.encode()) for g in grams}
     return np.array(sorted(values), dtype=np.uint64)
 
 

@@ -49,7 +49,7 @@ def story_terms(text: str, top: int = TOP_TERMS) -> dict[int, float]:
     result: dict[int, float] = {}
     for term, weight in best:
         if weight > 0:
-            h = xxhash.xxh32_intdigest(term)
+            h = xxhash.xxh32_intdigest(term.encode())
             result[h] = result.get(h, 0.0) + round(weight / norm, 3)
     return result
 
