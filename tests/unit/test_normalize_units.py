@@ -92,6 +92,12 @@ def test_canonical_url(url: str, expected: str | None) -> None:
         "Editor: John Roe",
         "Information Department Registration No. 1505",
         "##",
+        "Read more: Council approves the budget",
+        "Advertisement - scroll to continue",
+        "Image source, Example Images",
+        "Officials at the site on Monday. (AP Photo/Jane Roe)",
+        "Updated 3 hours ago",
+        "4 min read",
     ],
 )
 def test_boilerplate_lines(line: str) -> None:
@@ -112,6 +118,11 @@ def test_footer_crumb_byline() -> None:
     assert not rules.is_crumb("Leaders of North Korea, China vow to strengthen ties")
     assert rules.byline("BY MICHAEL LEE [[email protected]]") == "Michael Lee"
     assert rules.byline("By Jane Doe") == "Jane Doe"
+    assert rules.byline("Reporting by Jane Doe; Editing by John Roe") == "Jane Doe"
+    assert dates.labelled_date("Last modified on Tue 3 Mar 2020 10.15 GMT") == (
+        "updated",
+        "2020-03-03T10:15:00Z",
+    )
 
 
 def test_title_suffix() -> None:

@@ -45,7 +45,8 @@ _FORMS = [
 _WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s", re.IGNORECASE)
 _LABEL = re.compile(
     r"^\W{0,3}(?P<label>publish(?:ed)?(?: date| on)?|posted(?: on)?|date|updated?(?: on)?|"
-    r"last updated|modified|first published)\s?:?\s?(?P<rest>.{4,80})$",
+    r"last (?:updated|modified)(?: on)?|modified(?: on)?|first published(?: on)?)"
+    r"\s?:?\s?(?P<rest>.{4,80})$",
     re.IGNORECASE,
 )
 

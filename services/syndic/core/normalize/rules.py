@@ -17,7 +17,10 @@ _WIDGET = re.compile(
     r"^\W{0,3}(?:share(?: this(?: article| story| page)?| on \w+)?|subscribe\b.{0,80}|"
     r"sign up\b.{0,80}|log ?in|sign in|print|e-?mail|comments?|\d{1,5} comments?|"
     r"leave a (?:reply|comment)|add a comment|post a comment|to write comments\b.{0,80}|"
-    r"back to top(?: button)?|follow us\b.{0,80}|click here\b.{0,80}|advertisement|"
+    r"back to top(?: button)?|follow us\b.{0,80}|click here\b.{0,80}|advertisement\b.{0,40}|"
+    r"(?:read (?:also|more|next)|also read|related|see also)\s?:.{1,150}|loading\.{0,3}|"
+    r"please enable javascript\b.{0,60}|\d{1,3} min(?:ute)?s? read|listen to this article|"
+    r"(?:updated|published|posted)\b.{0,30}\bago|"
     r"contact(?: us)?|newsroom|terms of (?:use|service)\b.{0,60}|privacy policy\b.{0,60}|"
     r"disclaimer|cookie policy|all rights reserved\b.{0,60}|skip to (?:main )?content|"
     r"(?:news|article|story) id\s?:?\s?\S{1,20}|tags?\s?:.{0,200}|keywords?\s?:.{0,200}|"
@@ -44,7 +47,8 @@ _MASTHEAD = re.compile(
 )
 _CAPTION = re.compile(
     r"^(?:file\s?[-–—]|\(?(?:photo|image|picture|illustration)s?(?: credit)?\s?[:/])|"
-    r"\((?:photo|image|picture|file photo)\b[^()]{0,80}\)\W{0,2}$|"
+    r"\([^()]{0,40}\b(?:photo|image|picture)s?\b[^()]{0,80}\)\W{0,2}$|"
+    r"^(?:image|photo|picture) (?:source|caption|credit)s?\s?[,:]|"
     r"(?:photo|image)(?: credit)?\s?:\s?[^.]{1,60}$",
     _I,
 )
@@ -55,7 +59,7 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
 _BYLINE = re.compile(
     r"^(?:by|written by|reporting by)\s+"
     r"(?P<name>[^\W\d][\w.'’-]{0,30}(?:\s+[^\W\d][\w.'’-]{0,30}){0,3})"
-    r"(?:\s*[\[(,|].{0,120})?$",
+    r"(?:\s*[\[(,;|].{0,120})?$",
     _I,
 )
 
