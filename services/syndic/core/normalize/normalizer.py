@@ -90,7 +90,7 @@ class Normalizer:
             published_at=dates.parse_given(raw.get("published_at"))
             or (extracted.published_at if extracted else None)
             or layout.published_at,
-            updated_at=layout.updated_at,
+            updated_at=(extracted.updated_at if extracted else None) or layout.updated_at,
             fetched_at=dates.parse_given(raw.get("fetched_at")),
             lang=_given_lang(raw.get("lang"))
             or language.detect(clean, self.settings.lang_prefix_chars),
