@@ -51,6 +51,7 @@ def extract(html: str) -> Extracted:
         include_comments=False,
         include_tables=False,
         favor_precision=True,
+        fast=True,  # no readability/justext fallback: ~20% faster in the benchmark
     )
     if document is None:
         return Extracted("", None, None, None)
