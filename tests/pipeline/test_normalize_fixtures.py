@@ -114,3 +114,15 @@ def test_memory_is_bounded_per_source() -> None:
     memory = BoilerplateMemory(store, width=64, depth=2)
     memory.record("s", [f"line {n}" for n in range(5_000)])
     assert len(store) <= 128
+
+
+def test_wire_dateline_inline_links_photo_credit_and_credits() -> None:
+    raw = {"id": 4, "source": "w", "text": _text("wire_credits_footer.txt")}
+    article = Normalizer().normalize(raw)
+    assert article.title == "Storm closes mountain pass for second day"
+    assert article.dateline == "Milan"
+    assert article.byline == "Carla Bruni-Tedeschi"
+    for gone in ("Read more", "AP Photo", "Reporting by", "Copyright", "redistributed"):
+        assert gone not in article.text, gone
+    assert "MILAN, Italy (AP) — Snow and high winds" in article.text
+    assert article.text.endswith("the kitchen had stayed open through the night.")
