@@ -108,6 +108,7 @@ def evaluate_near_duplicates(path: Path, settings: Settings, seed: int = 0) -> N
     """Originals first, then one labelled copy of each per kind (shuffled); a copy counts as
     found when flagged exact/near of its own original; any other flag is a false positive."""
     records = load_labelled(path)
+    gold = {r["id"]: str(r.get("cluster")) for r in records}
     rng = random.Random(seed)
     copies: list[dict[str, Any]] = []
     origin: dict[str, tuple[str, str]] = {}
@@ -126,8 +127,10 @@ def evaluate_near_duplicates(path: Path, settings: Settings, seed: int = 0) -> N
         status, target = out["dedup"]["status"], out["dedup"]["duplicate_of"]
         if status == "unique":
             continue
-        flagged += 1
         source = origin.get(out["id"])
+        if source is None and gold.get(out["id"]) == gold.get(target or ""):
+            continue  # a real wire copy inside the dev set, of the same gold story: not an error
+        flagged += 1
         if source is not None and target is not None and root.get(target) == root[source[0]]:
             correct += 1
             found[source[1]] += 1

@@ -32,8 +32,8 @@ from syndic.core.timeutil import parse_iso, to_iso
 class DedupSettings:
     window: timedelta = timedelta(hours=72)
     allowed_lateness: timedelta = timedelta(hours=1)
-    near_resemblance: float = 0.75
-    near_containment: float = 0.8
+    near_resemblance: float = 0.6
+    near_containment: float = 0.75
     min_near_shingles: int = 8
     story_threshold: float = 0.3
     story_half_life: timedelta = timedelta(hours=36)

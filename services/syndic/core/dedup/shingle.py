@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-SHINGLE_WORDS = 5
+SHINGLE_WORDS = 3
 NUM_PERM = 64
 _PRIME = np.uint64((1 << 61) - 1)
 _MAX32 = np.uint64(0xFFFFFFFF)
