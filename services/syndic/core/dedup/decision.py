@@ -35,7 +35,7 @@ class DedupSettings:
     near_resemblance: float = 0.6
     near_containment: float = 0.75
     min_near_shingles: int = 8
-    story_threshold: float = 0.3
+    story_threshold: float = 0.25
     story_half_life: timedelta = timedelta(hours=36)
 
 
