@@ -35,8 +35,9 @@ class DedupSettings:
     near_resemblance: float = 0.6
     near_containment: float = 0.75
     min_near_shingles: int = 8
-    story_threshold: float = 0.25
+    story_threshold: float = 0.3
     story_half_life: timedelta = timedelta(hours=36)
+    story_support: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,20 +187,33 @@ class Deduplicator:
     def _find_story(
         self, article_id: str, fingerprint: Fingerprint, event_time: datetime
     ) -> tuple[str, float | None, str | None]:
-        best: tuple[float, int, str] | None = None
-        now = event_time.timestamp()
-        half_life = self.settings.story_half_life.total_seconds()
+        """Best story by its two best-matching members: a second member that also matches is
+        evidence a single look-alike article is not."""
+        per_story: dict[str, list[tuple[float, int, str]]] = {}
         for candidate in self.terms.candidates(fingerprint.terms):
+            score = self._story_similarity(fingerprint, candidate, event_time)
             entry = self.store[f"a:{candidate}"]
-            score = cosine(fingerprint.terms, decode_terms(entry["k"]))
-            gap = abs(now - _epoch(entry["t"]))
-            score *= 0.5 + 0.5 * math.pow(0.5, gap / half_life)
-            key = (score, -entry["q"], candidate)
+            per_story.setdefault(self._story_of(candidate), []).append(
+                (score, -int(entry["q"]), candidate)
+            )
+        best: tuple[float, int, str, str] | None = None
+        for story, members in per_story.items():
+            members.sort(reverse=True)
+            second = members[1][0] if len(members) > 1 else 0.0
+            total = members[0][0] + self.settings.story_support * second
+            key = (total, members[0][1], story, members[0][2])
             if best is None or key[:2] > best[:2]:
                 best = key
         if best is None or best[0] < self.settings.story_threshold:
             return article_id, round(best[0], 4) if best else None, None
-        return self._story_of(best[2]), round(best[0], 4), best[2]
+        return best[2], round(best[0], 4), best[3]
+
+    def _story_similarity(self, fingerprint: Fingerprint, candidate: str, event_time: datetime) -> float:
+        entry = self.store[f"a:{candidate}"]
+        score = cosine(fingerprint.terms, decode_terms(entry["k"]))
+        gap = abs(event_time.timestamp() - _epoch(entry["t"]))
+        half_life = self.settings.story_half_life.total_seconds()
+        return score * (0.5 + 0.5 * math.pow(0.5, gap / half_life))
 
     def _story_of(self, article_id: str) -> str:
         stored = self.store.get(f"d:{article_id}")

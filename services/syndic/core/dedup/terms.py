@@ -15,7 +15,7 @@ from functools import lru_cache
 import xxhash
 from wordfreq import zipf_frequency
 
-TOP_TERMS = 24
+TOP_TERMS = 40
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019-]*|\d[\d.,]*\d|\d")
 _MAX_ZIPF = 7.0
 
