@@ -63,9 +63,10 @@ class TermIndex:
                 if not posting:
                     del self.postings[term]
 
-    def candidates(self, terms: dict[int, float], limit: int = 2000) -> list[str]:
+    def candidates(self, terms: dict[int, float], limit: int = 64, top: int = 12) -> list[str]:
+        """Most recent holders of the article's heaviest terms: bounded work per decision."""
         seen: dict[str, None] = {}
-        for term in sorted(terms, key=lambda t: (-terms[t], t)):
+        for term in sorted(terms, key=lambda t: (-terms[t], t))[:top]:
             for article_id in self.postings.get(term, ())[-limit:]:
                 seen[article_id] = None
         return list(seen)

@@ -1,0 +1,85 @@
+"""Decision cost with a full window: `python -m syndic.benchmarks.dedup [--articles N]`.
+
+Fingerprints are computed up front (that is the parallel stage's work); the figures are the
+sequential decide() cost per article, with and without story matching, and the store size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import statistics
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from syndic.core.dedup import Deduplicator, DedupSettings, Fingerprinter
+from syndic.core.model import NormalizedArticle
+
+VOCABULARY = [f"w{i}" for i in range(20_000)]
+
+
+def synthetic(count: int, seed: int) -> list[NormalizedArticle]:
+    rng = random.Random(seed)
+    articles = []
+    for index in range(count):
+        words = rng.choices(VOCABULARY, k=rng.randint(150, 400))
+        names = [f"Name{rng.randrange(5000)}" for _ in range(6)]
+        text = " ".join(words[:50] + names + words[50:])
+        articles.append(
+            NormalizedArticle(
+                id=f"a{index}",
+                source="bench",
+                text=text,
+                fingerprint_text=text.casefold(),
+                content_hash=hashlib.sha256(text.encode()).hexdigest()[:32],
+                word_count=len(words) + 6,
+            )
+        )
+    return articles
+
+
+def measure(count: int, probes: int, story: bool) -> tuple[list[float], dict[str, object]]:
+    settings = DedupSettings(story_threshold=2.0) if not story else DedupSettings()
+    fingerprinter = Fingerprinter()
+    articles = synthetic(count + probes, seed=7)
+    prints = [fingerprinter.compute(a) for a in articles]
+    if not story:
+        prints = [replace(p, terms={}) for p in prints]
+    store: dict[str, object] = {}
+    dedup = Deduplicator(settings, store)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    costs = []
+    for index, (article, fingerprint) in enumerate(zip(articles, prints, strict=True)):
+        began = time.perf_counter()
+        dedup.decide(article, fingerprint, ingested_at=start + timedelta(seconds=index))
+        if index >= count:
+            costs.append((time.perf_counter() - began) * 1000)
+    return costs, store
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--probes", type=int, default=2_000)
+    args = parser.parse_args(argv)
+    for story in (False, True):
+        costs, store = measure(args.articles, args.probes, story)
+        ordered = sorted(costs)
+        label = "exact+near+story" if story else "exact+near      "
+        print(
+            f"{label} window={args.articles:,} median={statistics.median(costs):.4f} ms "
+            f"p99={ordered[int(len(ordered) * 0.99)]:.4f} ms"
+        )
+        if story:
+            size = len(orjson.dumps(store))
+            entries = sum(1 for k in store if k.startswith("a:"))
+            print(f"store bytes/article={size / entries:.0f} ({size:,} bytes, {entries:,} articles)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
