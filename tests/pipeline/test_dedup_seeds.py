@@ -18,7 +18,9 @@ def seed_records() -> list[dict[str, str]]:
     files = sorted(SEEDS.glob("*.txt"))
     if len(files) < 5:
         pytest.skip("seeds not available")
-    return [{"id": f.stem[:3], "source": f"outlet{f.stem[:3]}", "text": f.read_text()} for f in files]
+    return [
+        {"id": f.stem[:3], "source": f"outlet{f.stem[:3]}", "text": f.read_text()} for f in files
+    ]
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(5)))[::17])

@@ -83,7 +83,9 @@ def test_window_evicts_everything() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 5), st.text(max_size=80), st.integers(0, 400)), max_size=12))
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.text(max_size=80), st.integers(0, 400)), max_size=12)
+)
 def test_fuzz_never_raises_and_is_deterministic(rows: list[tuple[int, str, int]]) -> None:
     fp = Fingerprinter()
     runs = []

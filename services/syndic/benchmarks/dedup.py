@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         if story:
             size = len(orjson.dumps(store))
             entries = sum(1 for k in store if k.startswith("a:"))
-            print(f"store bytes/article={size / entries:.0f} ({size:,} bytes, {entries:,} articles)")
+            print(
+                f"store bytes/article={size / entries:.0f} ({size:,} bytes, {entries:,} articles)"
+            )
     return 0
 
 

@@ -54,7 +54,9 @@ def run(
     outputs: list[dict[str, Any]] = []
     for line in lines:
         try:
-            prepared = preparer.prepare(preparer.parse(line), ingested_at=next(clock), memory=memory)
+            prepared = preparer.prepare(
+                preparer.parse(line), ingested_at=next(clock), memory=memory
+            )
         except RejectedInput:
             continue
         article = replace(prepared.article, published_at=None, fetched_at=None, updated_at=None)
@@ -114,7 +116,9 @@ def evaluate_near_duplicates(path: Path, settings: Settings, seed: int = 0) -> N
     origin: dict[str, tuple[str, str]] = {}
     for index, record in enumerate(records):
         for kind in KINDS:
-            copy = make_copy(record, kind, random.Random(seed * 1_000_003 + index * 31 + len(copies)))
+            copy = make_copy(
+                record, kind, random.Random(seed * 1_000_003 + index * 31 + len(copies))
+            )
             copy["id"] = f"{record['id']}~{kind}"
             origin[copy["id"]] = (record["id"], kind)
             copies.append(copy)

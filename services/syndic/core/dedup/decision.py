@@ -120,7 +120,9 @@ class Deduplicator:
             story_id, score, via = self._find_story(article.id, fingerprint, event_time)
         decision = Decision(
             article_id=article.id,
-            status="unique" if match is None else ("near" if match.method == "minhash" else "exact"),
+            status="unique"
+            if match is None
+            else ("near" if match.method == "minhash" else "exact"),
             duplicate_of=match.article_id if match else None,
             similarity=match.similarity if match else None,
             method=match.method if match else "none",
@@ -169,7 +171,10 @@ class Deduplicator:
 
     def _find_near(self, fingerprint: Fingerprint) -> _Match | None:
         """Earliest candidate whose resemblance or containment passes its threshold."""
-        if fingerprint.signature.size == 0 or fingerprint.shingles < self.settings.min_near_shingles:
+        if (
+            fingerprint.signature.size == 0
+            or fingerprint.shingles < self.settings.min_near_shingles
+        ):
             return None
         best: tuple[int, _Match] | None = None
         for candidate in self.lsh.candidates(fingerprint.signature):
@@ -178,9 +183,15 @@ class Deduplicator:
             contained = containment(jaccard, fingerprint.shingles, entry["n"])
             if entry["n"] < self.settings.min_near_shingles:
                 continue
-            if jaccard >= self.settings.near_resemblance or contained >= self.settings.near_containment:
+            if (
+                jaccard >= self.settings.near_resemblance
+                or contained >= self.settings.near_containment
+            ):
                 if best is None or entry["q"] < best[0]:
-                    similarity = {"resemblance": round(jaccard, 4), "containment": round(contained, 4)}
+                    similarity = {
+                        "resemblance": round(jaccard, 4),
+                        "containment": round(contained, 4),
+                    }
                     best = (entry["q"], _Match(candidate, "minhash", similarity))
         return best[1] if best else None
 
@@ -208,7 +219,9 @@ class Deduplicator:
             return article_id, round(best[0], 4) if best else None, None
         return best[2], round(best[0], 4), best[3]
 
-    def _story_similarity(self, fingerprint: Fingerprint, candidate: str, event_time: datetime) -> float:
+    def _story_similarity(
+        self, fingerprint: Fingerprint, candidate: str, event_time: datetime
+    ) -> float:
         entry = self.store[f"a:{candidate}"]
         score = cosine(fingerprint.terms, decode_terms(entry["k"]))
         gap = abs(event_time.timestamp() - _epoch(entry["t"]))

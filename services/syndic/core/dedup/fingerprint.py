@@ -41,9 +41,7 @@ def decode_terms(text: str) -> dict[int, float]:
 class Fingerprint:
     content_hash: str
     url: str | None
-    signature: npt.NDArray[np.uint32] = field(
-        default_factory=lambda: np.zeros(0, dtype=np.uint32)
-    )
+    signature: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
     shingles: int = 0
     terms: dict[int, float] = field(default_factory=dict)
 
@@ -68,7 +66,7 @@ class Fingerprint:
 
 
 class Fingerprinter:
-    """Carries the expensive work (hashing, MinHash, term weights) so the sequential stage is cheap."""
+    """Carries the expensive work (hashing, MinHash, term weights): the decide stage stays cheap."""
 
     def __init__(self, settings: object | None = None) -> None:
         self.settings = settings

@@ -38,7 +38,8 @@ def minhash(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     if hashes.size == 0:
         return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
     mixed = (hashes[None, :] * _A[:, None] + _B[:, None]) % _PRIME
-    return (mixed & _MAX32).min(axis=1).astype(np.uint32)
+    result: npt.NDArray[np.uint32] = (mixed & _MAX32).min(axis=1).astype(np.uint32)
+    return result
 
 
 def resemblance(left: npt.NDArray[np.uint32], right: npt.NDArray[np.uint32]) -> float:

@@ -22,7 +22,7 @@ _MAX_ZIPF = 7.0
 
 @lru_cache(maxsize=200_000)
 def _idf(word: str) -> float:
-    return max(0.0, _MAX_ZIPF - zipf_frequency(word, "en")) ** 1.5
+    return float(max(0.0, _MAX_ZIPF - zipf_frequency(word, "en")) ** 1.5)
 
 
 def _bonus(token: str) -> float:
