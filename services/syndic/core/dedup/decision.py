@@ -183,16 +183,16 @@ class Deduplicator:
             contained = containment(jaccard, fingerprint.shingles, entry["n"])
             if entry["n"] < self.settings.min_near_shingles:
                 continue
-            if (
+            passes = (
                 jaccard >= self.settings.near_resemblance
                 or contained >= self.settings.near_containment
-            ):
-                if best is None or entry["q"] < best[0]:
-                    similarity = {
-                        "resemblance": round(jaccard, 4),
-                        "containment": round(contained, 4),
-                    }
-                    best = (entry["q"], _Match(candidate, "minhash", similarity))
+            )
+            if passes and (best is None or entry["q"] < best[0]):
+                similarity = {
+                    "resemblance": round(jaccard, 4),
+                    "containment": round(contained, 4),
+                }
+                best = (entry["q"], _Match(candidate, "minhash", similarity))
         return best[1] if best else None
 
     def _find_story(

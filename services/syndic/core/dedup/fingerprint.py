@@ -1,4 +1,4 @@
-"""Fingerprints: everything the decision needs from an article's text, computed in the parallel stage."""
+"""Fingerprints: all the decision needs from an article, computed in the parallel stage."""
 
 from __future__ import annotations
 
