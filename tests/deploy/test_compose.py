@@ -90,3 +90,49 @@ def test_dockerfile_basics() -> None:
     ignore = (REPO / ".dockerignore").read_text().split()
     for entry in (".git", ".venv", "tests"):
         assert entry in ignore
+
+
+def _dockerignored(rel: str, patterns: list[str]) -> bool:
+    """Docker's .dockerignore matching, for the simple patterns used here."""
+    import fnmatch
+
+    ignored = False
+    for pat in patterns:
+        negate = pat.startswith("!")
+        pat = pat.lstrip("!").strip("/")
+        parts = rel.split("/")
+        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        if pat.startswith("**/"):
+            hit = any(fnmatch.fnmatch(p, pat[3:]) for p in parts)
+        else:
+            hit = any(fnmatch.fnmatch(p, pat) for p in prefixes)
+        if hit:
+            ignored = not negate
+    return ignored
+
+
+def test_docker_build_context_has_what_the_dockerfile_copies() -> None:
+    text = (REPO / "Dockerfile").read_text()
+    patterns = [
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    sources = []
+    for line in re.findall(r"^COPY\s+(?!--from)(.+)$", text, re.M):
+        args = [a for a in line.split() if not a.startswith("--")]
+        sources += args[:-1]
+    assert {"pyproject.toml", "services", "schemas"} <= set(sources)
+    for src in sources:
+        assert (REPO / src).exists(), f"Dockerfile copies missing {src}"
+        assert not _dockerignored(src, patterns), f".dockerignore excludes {src}"
+    # the package sources go in; caches, venv, tests, local data stay out
+    assert not _dockerignored("services/syndic/cli.py", patterns)
+    for rel in (
+        ".venv/bin/python",
+        "services/syndic/__pycache__/x.pyc",
+        "tests/conftest.py",
+        "syndic-data/x",
+        ".git/HEAD",
+    ):
+        assert _dockerignored(rel, patterns), f"{rel} would be sent to the Docker daemon"
