@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -64,7 +65,7 @@ def test_every_alert_has_fire_and_no_fire_cases() -> None:
     assert quiet >= ALERTS, f"alerts never shown quiet: {ALERTS - quiet}"
 
 
-def test_promtool_check_config(tmp_path: Path) -> None:
+def test_promtool_check_config() -> None:
     promtool = require_tool("promtool")
     config = yaml.safe_load(PROM_CONFIG.read_text())
     assert config["rule_files"] == ["/etc/prometheus/rules/*.yml"]
@@ -73,9 +74,10 @@ def test_promtool_check_config(tmp_path: Path) -> None:
     # Full check (rules included): the compose file mounts deploy/prometheus/rules at
     # /etc/prometheus/rules; point the same config at this repo's rules.
     config["rule_files"] = [str(PROM_DIR / "rules" / "*.yml")]
-    local = tmp_path / "prometheus.yml"
-    local.write_text(yaml.safe_dump(config))
-    res = _run(promtool, "check", "config", str(local))
+    with tempfile.TemporaryDirectory(prefix="syndic-promcfg-") as tmp:
+        local = Path(tmp) / "prometheus.yml"
+        local.write_text(yaml.safe_dump(config))
+        res = _run(promtool, "check", "config", str(local))
     assert res.returncode == 0, res.stdout + res.stderr
     assert "SUCCESS: 2 rule files found" in res.stdout + res.stderr, res.stdout
     targets = config["scrape_configs"][0]["static_configs"][0]["targets"]
