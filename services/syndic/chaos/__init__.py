@@ -1,0 +1,1 @@
+"""Chaos harness: kill and rescale workers while feeding articles, then verify nothing was lost."""
