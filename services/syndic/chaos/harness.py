@@ -26,7 +26,6 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from syndic.admin import create_topics
 from syndic.batch import dedup_lines
@@ -222,29 +221,47 @@ class Workers:
 async def _sample_offsets(
     settings: Settings, stop: asyncio.Event, result: Result, period: float = 0.5
 ) -> None:
-    """Poll the group's committed offsets; any value below an earlier one is a regression."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
-    await admin.start()
+    """Poll the group's committed offsets; any value below an earlier one is a regression.
+
+    A consumer carrying the group id but never subscribing (it joins nothing, commits nothing)
+    asks `committed()`; aiokafka's admin OffsetFetch fails to decode Tansu's answer.
+    """
+    topics = [settings.topic_raw, settings.internal("by-source"), settings.internal("sequenced")]
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers, group_id=settings.app_id,
+        enable_auto_commit=False,
+    )  # fmt: skip
+    await consumer.start()
     highest: dict[TopicPartition, int] = {}
     try:
+        parts = [
+            TopicPartition(t, p)
+            for t in topics
+            for p in sorted(consumer.partitions_for_topic(t) or await _partitions(consumer, t))
+        ]
         while not stop.is_set():
-            try:
-                offsets = await admin.list_consumer_group_offsets(settings.app_id)
-            except Exception:
-                offsets = {}
-            for tp, meta in offsets.items():
-                if meta.offset < 0:
+            for tp in parts:
+                try:
+                    offset = await consumer.committed(tp)
+                except Exception:
                     continue
-                if meta.offset < highest.get(tp, -1):
+                if offset is None or offset < 0:
+                    continue
+                if offset < highest.get(tp, -1):
                     result.offset_regressions += 1
                     result.examples.setdefault("regressions", []).append(
-                        f"{tp.topic}[{tp.partition}] {highest[tp]} -> {meta.offset}"
+                        f"{tp.topic}[{tp.partition}] {highest[tp]} -> {offset}"
                     )
-                highest[tp] = max(highest.get(tp, -1), meta.offset)
+                highest[tp] = max(highest.get(tp, -1), offset)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), period)
     finally:
-        await admin.close()
+        await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    await consumer._client.force_metadata_update()
+    return consumer.partitions_for_topic(topic) or set()
 
 
 class LiveCount:

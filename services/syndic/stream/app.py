@@ -18,6 +18,7 @@ from faust.types import EventT
 from syndic.batch import build_decider, build_preparer
 from syndic.metrics import Metrics
 from syndic.settings import Settings
+from syndic.stream.faust_fixes import flush_changelog
 from syndic.stream.health import Health
 from syndic.stream.recovery import complete_recovery
 from syndic.stream.stages import (
@@ -164,6 +165,8 @@ class SyndicApp:
                     app.prepare.process(_in_message(e), memories[e.message.partition])
                     for e in events
                 )
+                # the source memory written for this batch must be durable before its ack
+                await flush_changelog(app.faust)
                 app.health.processed(events)
 
         @self.faust.agent(self.topic(s.internal("sequenced")), name="syndic.decide")
@@ -174,6 +177,9 @@ class SyndicApp:
                 for event in events:
                     outputs.extend(stage.process(_in_message(event)))
                 await app.publish(outputs)
+                # the decision state written for this batch must be durable before its ack:
+                # otherwise a crash after the commit forgets decisions already published
+                await flush_changelog(app.faust)
                 app.health.processed(events)
 
     def _register_signals(self) -> None:
