@@ -386,11 +386,13 @@ async def run_chaos(
                 futures.append(await producer.send(settings.topic_raw, key=key, value=value))
             await asyncio.gather(*futures)
             sent += len(futures)
+            # pace the feed: kills must land while workers are busy, not while they start up
+            await _wait_for_count(live, sent - len(futures), settle)
             if chunk in scale_at:
                 workers.scale(scale_at[chunk])
             if chunk in kill_at and workers.running:
                 # a random moment inside the next stretch of feeding
-                await asyncio.sleep(rng.uniform(0.0, 2.0))
+                await asyncio.sleep(rng.uniform(0.5, 3.0))
                 victim = rng.choice(workers.running)
                 sig = rng.choice([signal.SIGKILL, signal.SIGTERM])
                 kill_started = time.monotonic()
