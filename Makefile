@@ -35,7 +35,7 @@ test: lint tools
 
 # The long fault-injection run (a short one is part of `make test`).
 chaos: $(STAMP)
-	$(BIN)/python -m syndic.chaos
+	$(BIN)/syndic chaos
 
 bench: $(STAMP)
 	$(BIN)/syndic bench

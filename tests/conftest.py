@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,35 @@ def read_topic(
             f"{topic}: {len(found)} of {expected} records after {timeout:.0f} s"
         ) from None
     return found
+
+
+def read_ids(
+    settings: Settings, topic: str, ids: Iterable[str], timeout: float
+) -> dict[str, dict[str, Any]]:
+    """Read `topic` from the start until every id in `ids` has an event; the first per id.
+
+    At-least-once delivery may repeat an id (after a restart or rebalance), so counting records
+    is not enough: this waits for the ids themselves."""
+    wanted = set(ids)
+    first: dict[str, dict[str, Any]] = {}
+
+    async def gather() -> None:
+        async for record in consume(settings, [topic]):
+            value = orjson.loads(record.value or b"null")
+            if isinstance(value, dict) and "id" in value:
+                first.setdefault(str(value["id"]), value)
+            if wanted <= first.keys():
+                return
+
+    try:
+        asyncio.run(asyncio.wait_for(gather(), timeout))
+    except TimeoutError:
+        missing = sorted(wanted - first.keys())
+        raise AssertionError(
+            f"{topic}: {len(missing)} of {len(wanted)} ids missing after {timeout:.0f} s: "
+            f"{missing[:10]}"
+        ) from None
+    return first
 
 
 @pytest.fixture

@@ -209,5 +209,36 @@ def demo(
     raise typer.Exit(run_demo(broker, timeout=timeout))
 
 
+@app.command("eval")
+def evaluate(
+    path: Annotated[Path, typer.Argument(help="JSON Lines of articles with a gold `cluster`.")],
+    config: ConfigOpt = None,
+    seed: Annotated[int, typer.Option(help="Seed of the generated copies and orders.")] = 0,
+) -> None:
+    """Score stories (pairwise, BCubed) and near-duplicates (generated copies) on labelled data."""
+    from syndic.evaluation import eval_command
+
+    raise typer.Exit(eval_command(path, _settings(config=config), seed=seed))
+
+
+_PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+
+
+@app.command(context_settings=_PASS_THROUGH)
+def bench(ctx: typer.Context) -> None:
+    """Benchmark syndic against reference pipelines on a broker (options: `syndic bench -h`)."""
+    from syndic.benchmarks.pipeline import main as bench_main
+
+    raise typer.Exit(bench_main(ctx.args))
+
+
+@app.command(context_settings=_PASS_THROUGH)
+def chaos(ctx: typer.Context) -> None:
+    """Kill and rescale workers under load, then check every record (options: `syndic chaos -h`)."""
+    from syndic.chaos.harness import main as chaos_main
+
+    raise typer.Exit(chaos_main(ctx.args))
+
+
 def main() -> None:
     app()

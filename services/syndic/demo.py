@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import os
 import signal
 import subprocess
 import sys
-import time
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from rich.table import Table
 from syndic.admin import create_topics
 from syndic.broker import EmbeddedBroker, free_port
 from syndic.client import consume, produce
-from syndic.samples.demo import demo_records
+from syndic.samples.demo import demo_waves
 from syndic.settings import Settings, load_settings
 
 console = Console(width=max(Console().width, 120))
@@ -45,21 +46,35 @@ def worker_process(settings: Settings, web_port: int) -> Iterator[subprocess.Pop
 
 
 async def collect_outputs(
-    settings: Settings, expected: int, timeout: float
+    settings: Settings, posted: list[bytes], timeout: float
 ) -> list[dict[str, Any]]:
-    """Clean and DLQ records until `expected` arrived or the deadline passed."""
-    found: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
+    """The clean event (first per id) or DLQ record of each posted record, or fewer at the
+    deadline. Records from earlier runs on the same topics are skipped."""
+    ids = {str(orjson.loads(r)["id"]) for r in posted if _is_json_object(r)}
+    rejects = {base64.b64encode(r).decode() for r in posted if not _is_json_object(r)}
+    clean: dict[str, dict[str, Any]] = {}
+    dead: dict[str, dict[str, Any]] = {}
 
     async def gather() -> None:
         async for record in consume(settings, [settings.topic_clean, settings.topic_dlq]):
-            found.append({"topic": record.topic, **orjson.loads(record.value or b"{}")})
-            if len(found) >= expected:
+            value = orjson.loads(record.value or b"{}")
+            if record.topic == settings.topic_clean and value.get("id") in ids:
+                clean.setdefault(value["id"], {"topic": record.topic, **value})
+            elif value.get("original_b64") in rejects:
+                dead[value["original_b64"]] = {"topic": record.topic, **value}
+            if len(clean) == len(ids) and len(dead) == len(rejects):
                 return
 
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(gather(), timeout=max(1.0, deadline - time.monotonic()))
-    return found
+        await asyncio.wait_for(gather(), timeout=timeout)
+    return [*clean.values(), *dead.values()]
+
+
+def _is_json_object(record: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(record), dict)
+    except orjson.JSONDecodeError:
+        return False
 
 
 def _verdict(dedup: dict[str, Any]) -> str:
@@ -69,10 +84,8 @@ def _verdict(dedup: dict[str, Any]) -> str:
 def verdict_table(outputs: list[dict[str, Any]]) -> Table:
     table = Table(title="What syndic published")
     for column in ("id", "source", "title", "verdict", "duplicate_of", "story_id"):
-        table.add_column(column)
-    for out in sorted(
-        outputs, key=lambda o: (o["topic"] != "articles.clean", o.get("sequence") or 0)
-    ):
+        table.add_column(column, no_wrap=True, overflow="ellipsis")
+    for out in sorted(outputs, key=lambda o: ("dedup" not in o, o.get("sequence") or 0)):
         if "dedup" in out:
             table.add_row(out["id"], out["source"], (out.get("title") or "")[:48],
                           _verdict(out["dedup"]), out["dedup"]["duplicate_of"] or "",
@@ -80,6 +93,11 @@ def verdict_table(outputs: list[dict[str, Any]]) -> Table:
         else:
             table.add_row("-", "(dead-letter)", out["message"][:48], out["reason"], "", "")
     return table
+
+
+def summary(outputs: list[dict[str, Any]]) -> str:
+    counts = Counter(o["dedup"]["status"] if "dedup" in o else "dead-letter" for o in outputs)
+    return ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
 
 
 def run_demo(broker: str | None, *, timeout: float = 120.0) -> int:
@@ -90,16 +108,20 @@ def run_demo(broker: str | None, *, timeout: float = 120.0) -> int:
         where = "embedded Tansu broker" if embedded else "configured broker"
         console.print(f"[bold]syndic demo[/bold] on the {where} at {settings.bootstrap_servers}")
         asyncio.run(create_topics(settings))
-        records = demo_records()
+        originals, copies = demo_waves()
         with worker_process(settings, free_port()):
-            report = asyncio.run(produce(settings, [("demo", r) for r in records]))
-            console.print(
-                f"posted {report.sent} records to {settings.topic_raw}; waiting for the worker"
-            )
-            outputs = asyncio.run(collect_outputs(settings, len(records), timeout))
+            # Copies are posted once the originals are decided: articles from different sources
+            # are prepared in parallel, so posting all at once would not fix which comes first.
+            outputs: list[dict[str, Any]] = []
+            for wave in (originals, copies):
+                report = asyncio.run(produce(settings, [("demo", r) for r in wave]))
+                console.print(f"posted {report.sent} records to {settings.topic_raw}")
+                outputs += asyncio.run(collect_outputs(settings, wave, timeout))
         console.print(verdict_table(outputs))
-        if len(outputs) < len(records):
-            console.print(f"[red]only {len(outputs)} of {len(records)} records came out[/red]")
+        console.print(f"verdicts: {summary(outputs)}")
+        expected = len(originals) + len(copies)
+        if len(outputs) < expected:
+            console.print(f"[red]only {len(outputs)} of {expected} records came out[/red]")
             return 1
         console.print(
             "every record came out: clean events on articles.clean, rejects on articles.dlq"

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from syndic.samples.demo import demo_records
-from tests.conftest import isolated_settings, make_topics, settings_env
+from tests.conftest import isolated_settings, make_topics, read_topic, settings_env
 
 pytestmark = pytest.mark.broker
 
@@ -48,6 +48,7 @@ def test_produce_files_then_tail_as_json(tansu, start_worker, tmp_path):
     produced = syndic("produce", str(tmp_path / "one.txt"), str(tmp_path / "more.jsonl"), env=env)
     assert produced.returncode == 0, produced.stderr
     assert b"sent 3, failed 0" in produced.stderr
+    read_topic(settings, settings.topic_clean, 3, timeout=90)  # the worker has caught up
     tailed = syndic("tail", settings.topic_clean, "--json", "--idle-exit", "8", env=env)
     events = [orjson.loads(line) for line in tailed.stdout.splitlines()]
     assert {e["source"] for e in events} >= {"one.txt", "harbor-gazette", "coastal-wire"}

@@ -10,7 +10,7 @@ import pytest
 from syndic.batch import dedup_lines
 from syndic.client import produce
 from syndic.topics import validator
-from tests.conftest import isolated_settings, make_topics, read_topic, wait_for
+from tests.conftest import isolated_settings, make_topics, read_ids, read_topic, wait_for
 
 pytestmark = pytest.mark.broker
 
@@ -32,15 +32,19 @@ def test_exact_duplicate_is_flagged_on_the_broker(tansu, start_worker):
     settings = isolated_settings(tansu)
     make_topics(settings)
     start_worker(settings)
-    records = [
+    first = [
         raw("a1", "first-outlet", BODY, 8),
-        raw("a2", "second-outlet", "  " + BODY.replace(" ", "  ") + "\n\n", 9),
         raw(
             "b1", "third-outlet", "A ferry ran aground near the harbour mouth; no one was hurt.", 10
         ),
     ]
-    asyncio.run(produce(settings, [("t", r) for r in records]))
-    clean = {c["id"]: c for c in read_topic(settings, settings.topic_clean, 3, timeout=90)}
+    # Different sources are prepared in parallel, so their order in the decision topic is not
+    # the producer's: the copy is posted once the original has been decided.
+    asyncio.run(produce(settings, [("t", r) for r in first]))
+    read_ids(settings, settings.topic_clean, ["a1", "b1"], timeout=90)
+    copy = raw("a2", "second-outlet", "  " + BODY.replace(" ", "  ") + "\n\n", 9)
+    asyncio.run(produce(settings, [("t", copy)]))
+    clean = read_ids(settings, settings.topic_clean, ["a1", "a2", "b1"], timeout=90)
     assert clean["a1"]["dedup"]["status"] == "unique"
     assert clean["a2"]["dedup"]["status"] == "exact"
     assert clean["a2"]["dedup"]["duplicate_of"] == "a1"

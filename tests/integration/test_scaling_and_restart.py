@@ -11,40 +11,48 @@ import pytest
 from syndic.batch import dedup_lines
 from syndic.broker import free_port
 from syndic.client import produce
-from tests.conftest import isolated_settings, make_topics, read_topic, wait_for
+from tests.conftest import isolated_settings, make_topics, read_ids, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow]
 
-SENTENCES = [
-    "The harbour authority reopened the north channel after divers cleared a sunken barge.",
-    "Fishing crews had waited four days for the channel to reopen before the storm season.",
-    "The mayor promised an inquiry into why the barge was moored so close to the fairway.",
-    "Insurance assessors arrived on Tuesday to estimate the cost of the salvage operation.",
-    "A spokesperson said no fuel had leaked and the water quality remained normal.",
-    "Schools in the valley will open an hour late on Monday because of the fog warning.",
-    "The regional orchestra announced a free concert series in the botanical gardens.",
-    "Volunteers planted two thousand oak saplings along the old railway embankment.",
-]
+WORDS = [
+    "harbour", "channel", "barge", "storm", "council", "inquiry", "valley", "orchestra",
+    "railway", "budget", "election", "bridge", "festival", "drought", "river", "school",
+    "museum", "airport", "hospital", "market", "factory", "strike", "vaccine", "court",
+    "forest", "glacier", "tunnel", "stadium", "library", "ferry", "canal", "reservoir",
+    "harvest", "satellite", "mine", "refinery", "census", "pension", "tariff", "senate",
+]  # fmt: skip
+
+
+def body(rng: random.Random) -> str:
+    """A text no other generated article shares a sentence with (numbers make it unique)."""
+    sentences = []
+    for _ in range(rng.randint(3, 5)):
+        words = rng.sample(WORDS, 8)
+        sentences.append(f"The {' '.join(words)} report counted {rng.randint(10**5, 10**9)} cases.")
+    return "\n".join(sentences)
 
 
 def article(i: int, rng: random.Random) -> dict:
-    body = "\n".join(rng.sample(SENTENCES, k=rng.randint(2, 5)))
     published = f"2024-09-0{1 + rng.randint(0, 2)}T{rng.randint(0, 23):02d}:00:00Z"
-    return {"id": f"a{i}", "source": f"outlet-{rng.randint(0, 9)}", "text": body,
+    return {"id": f"a{i}", "source": f"outlet-{rng.randint(0, 9)}", "text": body(rng),
             "published_at": published}  # fmt: skip
 
 
-def corpus(n: int, seed: int) -> list[bytes]:
-    """Articles plus exact copies (some re-posted by other outlets) in random order."""
+def corpus(n: int, seed: int) -> tuple[list[bytes], dict[str, str]]:
+    """Distinct articles plus exact copies re-posted by other outlets, in random order; and
+    each copy's original."""
     rng = random.Random(seed)
     originals = [article(i, rng) for i in range(n)]
-    copies = [
-        {**rng.choice(originals), "id": f"c{j}", "source": f"outlet-{rng.randint(10, 12)}"}
-        for j in range(n // 3)
-    ]
+    copies = []
+    original_of = {}
+    for j in range(n // 3):
+        original = rng.choice(originals)
+        copies.append({**original, "id": f"c{j}", "source": f"outlet-{rng.randint(10, 12)}"})
+        original_of[f"c{j}"] = original["id"]
     records = originals + copies
     rng.shuffle(records)
-    return [orjson.dumps(r) for r in records]
+    return [orjson.dumps(r) for r in records], original_of
 
 
 def first_per_id(clean: list[dict]) -> list[dict]:
@@ -83,18 +91,28 @@ def test_two_workers_on_eight_partitions_give_the_batch_decisions(tansu, start_w
     workers = [start_worker(settings), start_worker(settings, web_port=free_port())]
     for worker in workers:
         wait_for(lambda w=worker: w.get("/readyz")[0] == 200, 90, "both workers ready")
-    records = corpus(150, seed=7)
+    records, original_of = corpus(150, seed=7)
     asyncio.run(produce_keyed(settings, records, seed=8))
-    clean = first_per_id(read_topic(settings, settings.topic_clean, len(records), timeout=120))
-    assert len(clean) == len(records)
     by_id = {orjson.loads(r)["id"]: r for r in records}
+    first = read_ids(settings, settings.topic_clean, by_id, timeout=120)
+    clean = sorted(first.values(), key=lambda c: c["sequence"])
     replay = list(dedup_lines([by_id[c["id"]] for c in clean], settings))
     assert verdicts(clean) == verdicts(replay)
-    statuses = [c["dedup"]["status"] for c in clean]
-    assert statuses.count("exact") >= 40
+    # every article of one content gets the same story, and all but the first are exact copies
+    groups: dict[str, list[dict]] = {}
+    for event in clean:
+        groups.setdefault(original_of.get(event["id"], event["id"]), []).append(event)
+    assert len(groups) == 150
+    for members in groups.values():
+        head, *rest = members
+        assert head["dedup"]["status"] == "unique", head
+        for event in rest:
+            assert event["dedup"]["status"] == "exact", event
+            assert event["dedup"]["duplicate_of"] == head["id"]
+            assert event["story_id"] == head["story_id"]
     assert all(w.process.poll() is None for w in workers), "a worker died"
-    partitions_used = {orjson.loads(r).get("source") for r in records}
-    assert len(partitions_used) > 8
+    sources = {orjson.loads(r)["source"] for r in records}
+    assert len(sources) > 8
 
 
 def test_restarted_worker_keeps_its_window(tansu, start_worker):
@@ -104,15 +122,14 @@ def test_restarted_worker_keeps_its_window(tansu, start_worker):
     rng = random.Random(3)
     before = [article(i, rng) for i in range(20)]
     asyncio.run(produce(settings, [("t", orjson.dumps(a)) for a in before]))
-    read_topic(settings, settings.topic_clean, len(before), timeout=90)
+    read_ids(settings, settings.topic_clean, [a["id"] for a in before], timeout=90)
     worker.stop()
     assert worker.process.returncode is not None
     restarted = start_worker(settings, web_port=free_port())
     copies = [{**a, "id": f"copy-{a['id']}", "source": "late-outlet"} for a in before[:5]]
     asyncio.run(produce(settings, [("t", orjson.dumps(c)) for c in copies]))
-    clean = read_topic(settings, settings.topic_clean, len(before) + len(copies), timeout=120)
-    by_id = {c["id"]: c for c in clean}
+    by_id = read_ids(settings, settings.topic_clean, [c["id"] for c in copies], timeout=120)
     for copy in copies:
         decided = by_id[copy["id"]]["dedup"]
         assert decided["status"] == "exact", (copy["id"], decided, restarted.log()[-3000:])
-        assert decided["duplicate_of"] is not None
+        assert decided["duplicate_of"] == copy["id"].removeprefix("copy-")

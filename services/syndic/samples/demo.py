@@ -65,3 +65,9 @@ def demo_records() -> list[bytes]:
          "text": LIBRARY, "published_at": "2024-05-15T10:00:00Z"},
     ]  # fmt: skip
     return [orjson.dumps(r) for r in records] + [b'{"source": "broken-feed", "text": "unterminated']
+
+
+def demo_waves() -> tuple[list[bytes], list[bytes]]:
+    """The originals (with the broken record), then the copies and the other take."""
+    records = demo_records()
+    return [records[0], records[4], records[5]], [records[1], records[2], records[3]]
