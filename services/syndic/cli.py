@@ -241,4 +241,10 @@ def chaos(ctx: typer.Context) -> None:
 
 
 def main() -> None:
-    app()
+    from aiokafka.errors import KafkaConnectionError
+
+    try:
+        app(standalone_mode=True)
+    except KafkaConnectionError as exc:
+        err.print(f"[red]cannot reach the Kafka broker:[/red] {exc}")
+        sys.exit(1)

@@ -84,7 +84,10 @@ def _verdict(dedup: dict[str, Any]) -> str:
 def verdict_table(outputs: list[dict[str, Any]]) -> Table:
     table = Table(title="What syndic published")
     for column in ("id", "source", "title", "verdict", "duplicate_of", "story_id"):
-        table.add_column(column, no_wrap=True, overflow="ellipsis")
+        table.add_column(column, no_wrap=column != "title")
+    table.columns[2].max_width = 40
+    table.columns[2].overflow = "ellipsis"
+    table.columns[2].no_wrap = True
     for out in sorted(outputs, key=lambda o: ("dedup" not in o, o.get("sequence") or 0)):
         if "dedup" in out:
             table.add_row(out["id"], out["source"], (out.get("title") or "")[:48],

@@ -38,6 +38,10 @@ class DedupSettings:
     story_threshold: float = 0.3
     story_half_life: timedelta = timedelta(hours=36)
     story_support: float = 0.5
+    story_mode: str = "best2"
+    story_alpha: float = 0.5
+    story_df_beta: float = 0.0
+    story_df_prior: int = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,7 @@ class Deduplicator:
         self.lsh = LshIndex()
         self.terms = TermIndex()
         self.expiry = Expiry()
+        self.debug: list[Any] | None = None
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -198,20 +203,45 @@ class Deduplicator:
     def _find_story(
         self, article_id: str, fingerprint: Fingerprint, event_time: datetime
     ) -> tuple[str, float | None, str | None]:
-        """Best story by its two best-matching members: a second member that also matches is
-        evidence a single look-alike article is not."""
         per_story: dict[str, list[tuple[float, int, str]]] = {}
+        vectors: dict[str, dict[int, float]] = {}
         for candidate in self.terms.candidates(fingerprint.terms):
-            score = self._story_similarity(fingerprint, candidate, event_time)
             entry = self.store[f"a:{candidate}"]
+            vec = decode_terms(entry["k"])
+            vectors[candidate] = vec
+            score = cosine(fingerprint.terms, vec) * self._decay(event_time, entry)
             per_story.setdefault(self._story_of(candidate), []).append(
                 (score, -int(entry["q"]), candidate)
             )
         best: tuple[float, int, str, str] | None = None
+        mode = self.settings.story_mode
+        weight = self._window_weights(fingerprint.terms, vectors)
+        query = {t: w * weight[t] for t, w in fingerprint.terms.items()}
+        qnorm = math.sqrt(sum(w * w for w in query.values())) or 1.0
         for story, members in per_story.items():
             members.sort(reverse=True)
             second = members[1][0] if len(members) > 1 else 0.0
-            total = members[0][0] + self.settings.story_support * second
+            if mode == "best2":
+                total = members[0][0] + self.settings.story_support * second
+            else:
+                centroid: dict[int, float] = {}
+                for _, _, m in members:
+                    for t, w in vectors[m].items():
+                        centroid[t] = centroid.get(t, 0.0) + w * weight[t]
+                norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
+                c = cosine(query, centroid) / norm / qnorm
+                if self.debug is not None:
+                    coh = []
+                    for _, _, m in members:
+                        vm = {t: w * weight[t] for t, w in vectors[m].items()}
+                        dot = cosine(vm, centroid)
+                        mm = sum(w * w for w in vm.values())
+                        rest = math.sqrt(max(1e-12, norm * norm - 2 * dot + mm))
+                        if len(members) > 1:
+                            coh.append((dot - mm) / rest / math.sqrt(mm))
+                    self.debug.append((article_id, story, len(members), c, coh))
+                a = self.settings.story_alpha
+                total = a * members[0][0] + (1 - a) * c
             key = (total, members[0][1], story, members[0][2])
             if best is None or key[:2] > best[:2]:
                 best = key
@@ -219,14 +249,23 @@ class Deduplicator:
             return article_id, round(best[0], 4) if best else None, None
         return best[2], round(best[0], 4), best[3]
 
-    def _story_similarity(
-        self, fingerprint: Fingerprint, candidate: str, event_time: datetime
-    ) -> float:
-        entry = self.store[f"a:{candidate}"]
-        score = cosine(fingerprint.terms, decode_terms(entry["k"]))
+    def _window_weights(
+        self, terms: dict[int, float], vectors: dict[str, dict[int, float]]
+    ) -> dict[int, float]:
+        beta = self.settings.story_df_beta
+        total = self.terms.count + self.settings.story_df_prior
+        weights: dict[int, float] = {}
+        for vec in (terms, *vectors.values()):
+            for t in vec:
+                if t not in weights:
+                    df = len(self.terms.postings.get(t, ()))
+                    weights[t] = math.log((total + 1) / (df + 1)) ** beta if beta else 1.0
+        return weights
+
+    def _decay(self, event_time: datetime, entry: dict[str, Any]) -> float:
         gap = abs(event_time.timestamp() - _epoch(entry["t"]))
         half_life = self.settings.story_half_life.total_seconds()
-        return score * (0.5 + 0.5 * math.pow(0.5, gap / half_life))
+        return 0.5 + 0.5 * math.pow(0.5, gap / half_life)
 
     def _story_of(self, article_id: str) -> str:
         stored = self.store.get(f"d:{article_id}")

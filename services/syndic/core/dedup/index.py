@@ -50,12 +50,15 @@ class TermIndex:
 
     def __init__(self) -> None:
         self.postings: dict[int, list[str]] = defaultdict(list)
+        self.count = 0
 
     def add(self, article_id: str, terms: dict[int, float]) -> None:
+        self.count += 1
         for term in terms:
             self.postings[term].append(article_id)
 
     def remove(self, article_id: str, terms: dict[int, float]) -> None:
+        self.count -= 1
         for term in terms:
             posting = self.postings.get(term)
             if posting is not None and article_id in posting:
