@@ -18,7 +18,7 @@ from faust.types import EventT
 from syndic.batch import build_decider, build_preparer
 from syndic.metrics import Metrics
 from syndic.settings import Settings
-from syndic.stream.faust_fixes import flush_changelog
+from syndic.stream.faust_fixes import flush_changelog, set_worker_fetch_wait
 from syndic.stream.health import Health
 from syndic.stream.recovery import complete_recovery
 from syndic.stream.stages import (
@@ -73,6 +73,7 @@ class SyndicApp:
 
     @staticmethod
     def _faust_app(settings: Settings) -> faust.App:
+        set_worker_fetch_wait(settings.fetch_wait_ms)
         return faust.App(
             settings.app_id,
             broker=settings.broker,
@@ -125,9 +126,7 @@ class SyndicApp:
     async def decide_stage(self) -> DecideStage:
         """The decision core, rebuilt from the table after any rebalance (its index is derived)."""
         if self._decide is None or self._decide_generation != self.generation:
-            await complete_recovery(
-                self.faust, self.dedup_table, 0, self.settings.bootstrap_servers
-            )
+            await complete_recovery(self.faust, self.dedup_table, [0], self.settings)
             store = TableStore(self.dedup_table, partition=0)
             self._decide = DecideStage(
                 self.settings, self.metrics, build_decider(self.settings, store)
@@ -136,14 +135,20 @@ class SyndicApp:
             log.info("decision core built from %d stored entries", len(store))
         return self._decide
 
-    async def source_memory(self, partition: int) -> TableStore:
-        """The per-source memory of one partition, its recovery completed once per rebalance."""
-        if self._memory_generation.get(partition) != self.generation:
-            await complete_recovery(
-                self.faust, self.source_table, partition, self.settings.bootstrap_servers
-            )
-            self._memory_generation[partition] = self.generation
-        return TableStore(self.source_table, partition)
+    async def source_memories(self, partitions: set[int]) -> dict[int, TableStore]:
+        """The per-source memory of each partition, recovery completed once per rebalance: all
+        the partitions this worker owns are recovered together, on the first batch that needs
+        one of them."""
+        stale = {p for p in partitions if self._memory_generation.get(p) != self.generation}
+        if stale:
+            stale |= self._assigned(self.settings.internal("by-source"))
+            await complete_recovery(self.faust, self.source_table, stale, self.settings)
+            for partition in stale:
+                self._memory_generation[partition] = self.generation
+        return {p: TableStore(self.source_table, p) for p in partitions}
+
+    def _assigned(self, topic: str) -> set[int]:
+        return {tp.partition for tp in self.faust.consumer.assignment() if tp.topic == topic}
 
     def _register_agents(self) -> None:
         s = self.settings
@@ -158,9 +163,7 @@ class SyndicApp:
         @self.faust.agent(self.topic(s.internal("by-source")), name="syndic.prepare")
         async def prepare(stream: Any) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
-                memories = {
-                    p: await app.source_memory(p) for p in {e.message.partition for e in events}
-                }
+                memories = await app.source_memories({e.message.partition for e in events})
                 await app.publish(
                     app.prepare.process(_in_message(e), memories[e.message.partition])
                     for e in events

@@ -13,18 +13,34 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from syndic.security import aiokafka_kwargs
+from syndic.settings import Settings
+
 log = logging.getLogger("syndic.recovery")
 
 
 async def replay_changelog(
-    bootstrap_servers: str, topic: str, partition: int, *, timeout: float = 120.0
-) -> list[tuple[str, Any]]:
-    """Every (key, value) of one changelog partition in offset order; value None = deleted."""
+    bootstrap_servers: str,
+    topic: str,
+    partitions: Iterable[int],
+    *,
+    timeout: float = 120.0,
+    client_options: dict[str, Any] | None = None,
+) -> dict[int, list[tuple[str, Any]]]:
+    """Every (key, value) of the changelog partitions, each in offset order; None = deleted.
+
+    One consumer reads all the partitions at once, so a worker that owns many of them recovers
+    in about one fetch, not one consumer start per partition."""
+    wanted = [TopicPartition(topic, p) for p in sorted(set(partitions))]
+    records: dict[int, list[tuple[str, Any]]] = {tp.partition: [] for tp in wanted}
+    if not wanted:
+        return records
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         group_id=None,
@@ -32,27 +48,35 @@ async def replay_changelog(
         auto_offset_reset="earliest",
         fetch_max_bytes=50 * 1024 * 1024,
         max_partition_fetch_bytes=10 * 1024 * 1024,
+        fetch_max_wait_ms=100,
+        **(client_options or {}),
     )
     await consumer.start()
-    tp = TopicPartition(topic, partition)
-    records: list[tuple[str, Any]] = []
     try:
-        consumer.assign([tp])
-        await consumer.seek_to_beginning(tp)
-        position = 0
+        consumer.assign(wanted)
+        await consumer.seek_to_beginning(*wanted)
+        position = dict.fromkeys(wanted, 0)
+        pending = set(wanted)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            batches = await consumer.getmany(tp, timeout_ms=300, max_records=20_000)
-            for message in batches.get(tp, []):
-                key = orjson.loads(message.key) if message.key else None
-                value = orjson.loads(message.value) if message.value is not None else None
-                if isinstance(key, str):
-                    records.append((key, value))
-                position = message.offset + 1
-            highwater = consumer.highwater(tp)
-            if highwater is not None and position >= highwater:
-                return records
-        raise TimeoutError(f"changelog {topic}[{partition}] not read to its end in {timeout} s")
+        while pending:
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"changelog {topic} {sorted(tp.partition for tp in pending)} "
+                    f"not read to its end in {timeout} s"
+                )
+            batches = await consumer.getmany(*pending, timeout_ms=300, max_records=20_000)
+            for tp, messages in batches.items():
+                for message in messages:
+                    key = orjson.loads(message.key) if message.key else None
+                    value = orjson.loads(message.value) if message.value is not None else None
+                    if isinstance(key, str):
+                        records[tp.partition].append((key, value))
+                    position[tp] = message.offset + 1
+            for tp in list(pending):
+                highwater = consumer.highwater(tp)
+                if highwater is not None and position[tp] >= highwater:
+                    pending.discard(tp)
+        return records
     finally:
         await consumer.stop()
 
@@ -71,14 +95,18 @@ def apply_records(data: Any, records: list[tuple[str, Any]]) -> int:
     return changed
 
 
-async def complete_recovery(app: Any, table: Any, partition: int, bootstrap_servers: str) -> int:
-    """Flush our own pending changelog writes, then replay the partition onto the table."""
+async def complete_recovery(
+    app: Any, table: Any, partitions: Iterable[int], settings: Settings
+) -> int:
+    """Flush our own pending changelog writes, then replay the partitions onto the table."""
     await app.producer.flush()
     topic = table.changelog_topic.get_topic_name()
-    records = await replay_changelog(bootstrap_servers, topic, partition)
-    changed = apply_records(table.data, records)
+    replayed = await replay_changelog(
+        settings.bootstrap_servers, topic, partitions, client_options=aiokafka_kwargs(settings)
+    )
+    changed = sum(apply_records(table.data, records) for records in replayed.values())
     log.info(
-        "recovery of %s[%d] completed: %d records replayed, %d keys restored that faust missed",
-        topic, partition, len(records), changed,
+        "recovery of %s %s completed: %d records replayed, %d keys restored that faust missed",
+        topic, sorted(replayed), sum(map(len, replayed.values())), changed,
     )  # fmt: skip
     return changed

@@ -42,6 +42,9 @@ class DedupSettings:
     story_alpha: float = 0.5
     story_df_beta: float = 0.0
     story_df_prior: int = 100
+    story_presence: float = 0.0
+    story_conf: float = 0.0
+    story_conf_full: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +228,19 @@ class Deduplicator:
                 total = members[0][0] + self.settings.story_support * second
             else:
                 centroid: dict[int, float] = {}
+                presence: dict[int, float] = {}
+                total_conf = 0.0
                 for _, _, m in members:
+                    conf = self._confidence(m)
+                    total_conf += conf
                     for t, w in vectors[m].items():
-                        centroid[t] = centroid.get(t, 0.0) + w * weight[t]
+                        centroid[t] = centroid.get(t, 0.0) + conf * w * weight[t]
+                        presence[t] = presence.get(t, 0.0) + conf
+                gamma = self.settings.story_presence
+                if gamma:
+                    centroid = {
+                        t: w * (presence[t] / total_conf) ** gamma for t, w in centroid.items()
+                    }
                 norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
                 c = cosine(query, centroid) / norm / qnorm
                 if self.debug is not None:
@@ -261,6 +274,18 @@ class Deduplicator:
                     df = len(self.terms.postings.get(t, ()))
                     weights[t] = math.log((total + 1) / (df + 1)) ** beta if beta else 1.0
         return weights
+
+    def _confidence(self, member: str) -> float:
+        gamma = self.settings.story_conf
+        if not gamma:
+            return 1.0
+        stored = self.store.get(f"d:{member}")
+        if stored is None or stored.get("story_match") is None:
+            return 1.0
+        score = stored.get("story_score")
+        if score is None:
+            return 1.0
+        return float(min(1.0, score / self.settings.story_conf_full) ** gamma)
 
     def _decay(self, event_time: datetime, entry: dict[str, Any]) -> float:
         gap = abs(event_time.timestamp() - _epoch(entry["t"]))
