@@ -35,16 +35,8 @@ class DedupSettings:
     near_resemblance: float = 0.6
     near_containment: float = 0.75
     min_near_shingles: int = 8
-    story_threshold: float = 0.3
+    story_threshold: float = 0.25
     story_half_life: timedelta = timedelta(hours=36)
-    story_support: float = 0.5
-    story_mode: str = "best2"
-    story_alpha: float = 0.5
-    story_df_beta: float = 0.0
-    story_df_prior: int = 100
-    story_presence: float = 0.0
-    story_conf: float = 0.0
-    story_conf_full: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +88,6 @@ class Deduplicator:
         self.lsh = LshIndex()
         self.terms = TermIndex()
         self.expiry = Expiry()
-        self.debug: list[Any] | None = None
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -206,89 +197,37 @@ class Deduplicator:
     def _find_story(
         self, article_id: str, fingerprint: Fingerprint, event_time: datetime
     ) -> tuple[str, float | None, str | None]:
+        """Best story by the cosine of the article with the story's centroid: the sum of its
+        candidate members' term vectors, each weighed by closeness in event time. What the
+        members share adds up and what one member happens to say does not, so an article about
+        another event of the same kind scores lower against a whole story than against its
+        closest member. `story_match` names that closest member."""
         per_story: dict[str, list[tuple[float, int, str]]] = {}
-        vectors: dict[str, dict[int, float]] = {}
         for candidate in self.terms.candidates(fingerprint.terms):
             entry = self.store[f"a:{candidate}"]
-            vec = decode_terms(entry["k"])
-            vectors[candidate] = vec
-            score = cosine(fingerprint.terms, vec) * self._decay(event_time, entry)
+            own = cosine(fingerprint.terms, self.terms.vectors[candidate])
             per_story.setdefault(self._story_of(candidate), []).append(
-                (score, -int(entry["q"]), candidate)
+                (own, int(entry["q"]), candidate)
             )
         best: tuple[float, int, str, str] | None = None
-        mode = self.settings.story_mode
-        weight = self._window_weights(fingerprint.terms, vectors)
-        query = {t: w * weight[t] for t, w in fingerprint.terms.items()}
-        qnorm = math.sqrt(sum(w * w for w in query.values())) or 1.0
         for story, members in per_story.items():
-            members.sort(reverse=True)
-            second = members[1][0] if len(members) > 1 else 0.0
-            if mode == "best2":
-                total = members[0][0] + self.settings.story_support * second
-            else:
-                centroid: dict[int, float] = {}
-                presence: dict[int, float] = {}
-                total_conf = 0.0
-                for _, _, m in members:
-                    conf = self._confidence(m)
-                    total_conf += conf
-                    for t, w in vectors[m].items():
-                        centroid[t] = centroid.get(t, 0.0) + conf * w * weight[t]
-                        presence[t] = presence.get(t, 0.0) + conf
-                gamma = self.settings.story_presence
-                if gamma:
-                    centroid = {
-                        t: w * (presence[t] / total_conf) ** gamma for t, w in centroid.items()
-                    }
-                norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
-                c = cosine(query, centroid) / norm / qnorm
-                if self.debug is not None:
-                    coh = []
-                    for _, _, m in members:
-                        vm = {t: w * weight[t] for t, w in vectors[m].items()}
-                        dot = cosine(vm, centroid)
-                        mm = sum(w * w for w in vm.values())
-                        rest = math.sqrt(max(1e-12, norm * norm - 2 * dot + mm))
-                        if len(members) > 1:
-                            coh.append((dot - mm) / rest / math.sqrt(mm))
-                    self.debug.append((article_id, story, len(members), c, coh))
-                a = self.settings.story_alpha
-                total = a * members[0][0] + (1 - a) * c
-            key = (total, members[0][1], story, members[0][2])
+            centroid: dict[int, float] = {}
+            for _, _, member in members:
+                weight = self._proximity(event_time, member)
+                for term, value in self.terms.vectors[member].items():
+                    centroid[term] = centroid.get(term, 0.0) + weight * value
+            norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+            score = cosine(fingerprint.terms, centroid) / norm
+            key = (score, max(m[1] for m in members), story, max(members)[2])
             if best is None or key[:2] > best[:2]:
                 best = key
         if best is None or best[0] < self.settings.story_threshold:
             return article_id, round(best[0], 4) if best else None, None
         return best[2], round(best[0], 4), best[3]
 
-    def _window_weights(
-        self, terms: dict[int, float], vectors: dict[str, dict[int, float]]
-    ) -> dict[int, float]:
-        beta = self.settings.story_df_beta
-        total = self.terms.count + self.settings.story_df_prior
-        weights: dict[int, float] = {}
-        for vec in (terms, *vectors.values()):
-            for t in vec:
-                if t not in weights:
-                    df = len(self.terms.postings.get(t, ()))
-                    weights[t] = math.log((total + 1) / (df + 1)) ** beta if beta else 1.0
-        return weights
-
-    def _confidence(self, member: str) -> float:
-        gamma = self.settings.story_conf
-        if not gamma:
-            return 1.0
-        stored = self.store.get(f"d:{member}")
-        if stored is None or stored.get("story_match") is None:
-            return 1.0
-        score = stored.get("story_score")
-        if score is None:
-            return 1.0
-        return float(min(1.0, score / self.settings.story_conf_full) ** gamma)
-
-    def _decay(self, event_time: datetime, entry: dict[str, Any]) -> float:
-        gap = abs(event_time.timestamp() - _epoch(entry["t"]))
+    def _proximity(self, event_time: datetime, member: str) -> float:
+        """1 at the same event time, falling towards 0.5 with one halving per half-life."""
+        gap = abs(event_time.timestamp() - _epoch(self.store[f"a:{member}"]["t"]))
         half_life = self.settings.story_half_life.total_seconds()
         return 0.5 + 0.5 * math.pow(0.5, gap / half_life)
 

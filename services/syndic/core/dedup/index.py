@@ -46,19 +46,20 @@ class LshIndex:
 
 
 class TermIndex:
-    """Inverted index term -> article ids, for story candidates."""
+    """Inverted index term -> article ids, for story candidates, and each indexed article's
+    decoded term vector (a decision then decodes no stored strings)."""
 
     def __init__(self) -> None:
         self.postings: dict[int, list[str]] = defaultdict(list)
-        self.count = 0
+        self.vectors: dict[str, dict[int, float]] = {}
 
     def add(self, article_id: str, terms: dict[int, float]) -> None:
-        self.count += 1
+        self.vectors[article_id] = terms
         for term in terms:
             self.postings[term].append(article_id)
 
     def remove(self, article_id: str, terms: dict[int, float]) -> None:
-        self.count -= 1
+        self.vectors.pop(article_id, None)
         for term in terms:
             posting = self.postings.get(term)
             if posting is not None and article_id in posting:

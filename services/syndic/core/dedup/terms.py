@@ -1,8 +1,11 @@
 """Story features: the few most telling terms of an article, weighted with a static prior.
 
 The prior is wordfreq's Zipf frequency, so rare words (names, places, specific nouns) weigh more
-without fitting anything on the stream; capitalised words and numbers get a bonus because events
-are mostly told by who, where and how many.
+without fitting anything on the stream. Events are mostly told apart by who, where and how many
+(two rehab stories, two title fights, two patches of one browser), so names and numbers count
+double: a capitalised word that is not merely the first word of a sentence (or that is rare
+anyway), and a number. Possessives and curly apostrophes fold onto the bare word, so "Korea's"
+and "Korea" are one term.
 """
 
 from __future__ import annotations
@@ -16,20 +19,35 @@ import xxhash
 from wordfreq import zipf_frequency
 
 TOP_TERMS = 40
-_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019-]*|\d[\d.,]*\d|\d")
+NAME_WEIGHT = 2.0
+NUMBER_WEIGHT = 2.0
+_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w']*|\d[\d.,]*\d|\d")
+_SENTENCE = re.compile(r"(?<=[.!?\"\u201d])\s+|\n")
 _MAX_ZIPF = 7.0
+_COMMON_ZIPF = 3.5  # a sentence-initial capital counts as a name only when the word is rare
 
 
 @lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    return float(zipf_frequency(word, "en"))
+
+
 def _idf(word: str) -> float:
-    return float(max(0.0, _MAX_ZIPF - zipf_frequency(word, "en")) ** 1.5)
+    return float(max(0.0, _MAX_ZIPF - _zipf(word)) ** 1.5)
 
 
-def _bonus(token: str) -> float:
+def _key(token: str) -> str:
+    key = token.casefold()
+    if key.endswith("'s"):
+        key = key[:-2]
+    return key.strip("'")
+
+
+def _kind_weight(token: str, key: str, first: bool) -> float:
     if token[0].isdigit():
-        return 1.5
-    if token[0].isupper():
-        return 1.5
+        return NUMBER_WEIGHT
+    if token[0].isupper() and (not first or _zipf(key) < _COMMON_ZIPF):
+        return NAME_WEIGHT
     return 1.0
 
 
@@ -37,12 +55,13 @@ def story_terms(text: str, top: int = TOP_TERMS) -> dict[int, float]:
     """Hashed term -> L2-normalised weight; hashing keeps the stored summary small and fixed."""
     counts: Counter[str] = Counter()
     bonus: dict[str, float] = {}
-    for token in _TOKEN.findall(text):
-        key = token.casefold().strip("'\u2019-")
-        if len(key) < 2 and not key.isdigit():
-            continue
-        counts[key] += 1
-        bonus[key] = max(bonus.get(key, 1.0), _bonus(token))
+    for sentence in _SENTENCE.split(text.replace("\u2019", "'")):
+        for position, token in enumerate(_TOKEN.findall(sentence)):
+            key = _key(token)
+            if len(key) < 2 and not key.isdigit():
+                continue
+            counts[key] += 1
+            bonus[key] = max(bonus.get(key, 1.0), _kind_weight(token, key, position == 0))
     scored = {k: (1.0 + math.log(c)) * _idf(k) * bonus[k] for k, c in counts.items()}
     best = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:top]
     norm = math.sqrt(sum(w * w for _, w in best)) or 1.0
