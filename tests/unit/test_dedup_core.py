@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -80,6 +81,36 @@ def test_window_evicts_everything() -> None:
         a = article(f"a{day}", f"{BASE} day{day}")
         dedup.decide(a, fp.compute(a), ingested_at=T0 + timedelta(days=day))
     assert len([k for k in store if k.startswith("a:")]) <= 5
+
+
+def test_old_date_is_placed_at_the_watermark_and_compared() -> None:
+    """A page dated years before its arrival is an old page, not a late arrival: it is still
+    compared with the window (here: found as a copy); one behind the watermark but recent to its
+    own arrival stays late."""
+    dedup = Deduplicator(DedupSettings(), {})
+    fp = Fingerprinter()
+    first = article("a", BASE)
+    dedup.decide(first, fp.compute(first), ingested_at=T0)
+    old = replace(article("b", BASE + " one more line"), published_at="2013-05-02T00:00:00Z")
+    decision = dedup.decide(old, fp.compute(old), ingested_at=T0 + timedelta(seconds=1))
+    assert not decision.late and decision.status == "near" and decision.duplicate_of == "a"
+    behind = replace(article("c", "another text " * 20), published_at="2025-12-27T00:00:00Z")
+    late = dedup.decide(
+        behind, fp.compute(behind), ingested_at=datetime(2025, 12, 27, 1, tzinfo=UTC)
+    )
+    assert late.late
+
+
+def test_story_centroid_groups_write_ups_and_keeps_other_events_apart() -> None:
+    same = [
+        "Klitschko stopped Thompson in Bern on Saturday to keep his IBF and WBO titles.",
+        "Wladimir Klitschko beat Tony Thompson in Bern, Switzerland, keeping the IBF belt.",
+        "In Bern, Klitschko knocked out Thompson in round six; the WBO and IBF titles stay.",
+    ]
+    other = "Parliament in Oslo passed the fishing quota bill after a long debate on Tuesday."
+    out = decide_all([article(str(i), t) for i, t in enumerate([*same, other])])
+    assert len({d.story_id for d in out[:3]}) == 1
+    assert out[3].story_id == "3"
 
 
 @settings(max_examples=40, deadline=None)

@@ -37,6 +37,7 @@ class DedupSettings:
     min_near_shingles: int = 8
     story_threshold: float = 0.25
     story_half_life: timedelta = timedelta(hours=36)
+    place_stale_at_watermark: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,9 @@ class Deduplicator:
         if previous is not None:
             return previous
         event_time = self._event_time(article, ingested_at)
+        if self._stale_claim(event_time, ingested_at):
+            current = parse_iso(self.store.get("watermark"))
+            event_time = current if current is not None else ingested_at
         watermark = self._advance_watermark(event_time)
         late = event_time < watermark - self.settings.window
         match = None if late else self._find_duplicate(fingerprint)
@@ -145,6 +149,21 @@ class Deduplicator:
             if parsed is not None:
                 return parsed
         return ingested_at
+
+    def _stale_claim(self, event_time: datetime, ingested_at: datetime) -> bool:
+        """A date that is older than the window both before the watermark and before the
+        article's own arrival is not a late arrival but an old page (archive, re-crawl) or a
+        date misread from the text: such an article is placed at the watermark, the stream's
+        present, and compared with the window, instead of being decided unseen as `late`.
+        An article that is merely behind the watermark but recent to its arrival stays late."""
+        if not self.settings.place_stale_at_watermark:
+            return False
+        watermark = parse_iso(self.store.get("watermark"))
+        return (
+            watermark is not None
+            and event_time < watermark - self.settings.window
+            and event_time < ingested_at - self.settings.window
+        )
 
     def _advance_watermark(self, event_time: datetime) -> datetime:
         current = parse_iso(self.store.get("watermark"))
