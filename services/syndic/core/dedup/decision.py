@@ -230,13 +230,16 @@ class Deduplicator:
             )
         best: tuple[float, int, str, str] | None = None
         for story, members in per_story.items():
-            centroid: dict[int, float] = {}
-            for _, _, member in members:
-                weight = self._proximity(event_time, member)
-                for term, value in self.terms.vectors[member].items():
-                    centroid[term] = centroid.get(term, 0.0) + weight * value
-            norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
-            score = cosine(fingerprint.terms, centroid) / norm
+            if len(members) == 1:  # a one-article story: its centroid is that article
+                score = members[0][0] / (self.terms.norms[members[0][2]] or 1.0)
+            else:
+                centroid: dict[int, float] = {}
+                for _, _, member in members:
+                    weight = self._proximity(event_time, member)
+                    for term, value in self.terms.vectors[member].items():
+                        centroid[term] = centroid.get(term, 0.0) + weight * value
+                norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+                score = cosine(fingerprint.terms, centroid) / norm
             key = (score, max(m[1] for m in members), story, max(members)[2])
             if best is None or key[:2] > best[:2]:
                 best = key

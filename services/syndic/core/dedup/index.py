@@ -52,14 +52,17 @@ class TermIndex:
     def __init__(self) -> None:
         self.postings: dict[int, list[str]] = defaultdict(list)
         self.vectors: dict[str, dict[int, float]] = {}
+        self.norms: dict[str, float] = {}
 
     def add(self, article_id: str, terms: dict[int, float]) -> None:
         self.vectors[article_id] = terms
+        self.norms[article_id] = sum(w * w for w in terms.values()) ** 0.5
         for term in terms:
             self.postings[term].append(article_id)
 
     def remove(self, article_id: str, terms: dict[int, float]) -> None:
         self.vectors.pop(article_id, None)
+        self.norms.pop(article_id, None)
         for term in terms:
             posting = self.postings.get(term)
             if posting is not None and article_id in posting:
