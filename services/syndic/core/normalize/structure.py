@@ -57,7 +57,17 @@ def analyse(lines: list[str]) -> Layout:
 
 
 def _cut_footer(lines: list[str], layout: Layout) -> list[str]:
-    """Drop from the first footer opener (or a closing byline) to the end."""
+    """Drop from the first footer opener (or a closing byline) to the end, until nothing more
+    is cut: a byline above the one cut may be a closing byline of the shorter text, and
+    normalizing a second time must not cut again."""
+    while True:
+        cut = _cut_footer_once(lines, layout)
+        if len(cut) == len(lines):
+            return cut
+        lines = cut
+
+
+def _cut_footer_once(lines: list[str], layout: Layout) -> list[str]:
     for index, line in enumerate(lines):
         if index == 0:
             continue
