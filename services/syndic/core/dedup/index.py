@@ -70,13 +70,25 @@ class TermIndex:
                 if not posting:
                     del self.postings[term]
 
-    def candidates(self, terms: dict[int, float], limit: int = 64, top: int = 12) -> list[str]:
-        """Most recent holders of the article's heaviest terms: bounded work per decision."""
-        seen: dict[str, None] = {}
+    def candidates(
+        self, terms: dict[int, float], *, top: int = 12, limit: int = 64, keep: int = 32
+    ) -> list[str]:
+        """The `keep` articles sharing the most weight of this article's `top` heaviest terms,
+        among each term's `limit` most recent holders: bounded work per decision, whatever the
+        window holds. Members of one story share its names and numbers, so they rank first;
+        ties go to the one met first."""
+        shared: dict[str, float] = {}
         for term in sorted(terms, key=lambda t: (-terms[t], t))[:top]:
+            weight = terms[term]
             for article_id in self.postings.get(term, ())[-limit:]:
-                seen[article_id] = None
-        return list(seen)
+                shared[article_id] = shared.get(article_id, 0.0) + weight
+        if len(shared) <= keep:
+            return list(shared)
+        return [article_id for article_id, _ in heapq.nlargest(keep, shared.items(), key=_weight)]
+
+
+def _weight(item: tuple[str, float]) -> float:
+    return item[1]
 
 
 class Expiry:
