@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ def build_preparer(settings: Settings) -> Preparer:
     )
 
 
-def build_decider(settings: Settings, store: dict[str, Any] | None = None) -> Decider:
+def build_decider(settings: Settings, store: MutableMapping[str, Any] | None = None) -> Decider:
     dedup_settings = DedupSettings(
         window=settings.window, allowed_lateness=settings.allowed_lateness
     )

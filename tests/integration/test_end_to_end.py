@@ -135,6 +135,8 @@ def test_rejects_go_to_the_dlq_and_good_records_come_out(tansu, start_worker):
         "metrics with DLQ counts",
     )
     assert b'syndic_dlq_total{reason="invalid_json"} 1.0' in body
+    assert b"syndic_window_entries 3.0" in body
+    assert b"syndic_active_stories" in body and b"syndic_window_bytes 0.0" not in body
     for series in (b"syndic_articles_in_total", b"syndic_articles_out_total",
                    b"syndic_verdicts_total", b"syndic_stage_seconds_bucket",
                    b"syndic_end_to_end_seconds_bucket", b"syndic_consumer_lag_records",

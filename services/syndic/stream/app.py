@@ -16,6 +16,7 @@ import faust
 from faust.types import EventT
 
 from syndic.batch import build_decider, build_preparer
+from syndic.core.window import MeasuredStore
 from syndic.metrics import Metrics
 from syndic.settings import Settings
 from syndic.stream.faust_fixes import flush_changelog, set_worker_fetch_wait
@@ -134,9 +135,9 @@ class SyndicApp:
         """The decision core, rebuilt from the table after any rebalance (its index is derived)."""
         if self._decide is None or self._decide_generation != self.generation:
             await complete_recovery(self.faust, self.dedup_table, [0], self.settings)
-            store = TableStore(self.dedup_table, partition=0)
+            store = MeasuredStore(TableStore(self.dedup_table, partition=0))
             self._decide = DecideStage(
-                self.settings, self.metrics, build_decider(self.settings, store)
+                self.settings, self.metrics, build_decider(self.settings, store), window=store
             )
             self._decide_generation = self.generation
             log.info("decision core built from %d stored entries", len(store))

@@ -31,6 +31,7 @@ from syndic.core.pipeline import (
     internal_error,
 )
 from syndic.core.timeutil import from_millis, parse_iso, to_iso
+from syndic.core.window import MeasuredStore
 from syndic.metrics import Metrics
 from syndic.settings import Settings
 
@@ -147,10 +148,24 @@ class DecideStage(_Stage):
     """The duplicate/story decision in the sequencing topic's order, one partition, one core."""
 
     def __init__(
-        self, settings: Settings, metrics: Metrics, decider: Decider, clock: Clock = _utc_now
+        self,
+        settings: Settings,
+        metrics: Metrics,
+        decider: Decider,
+        clock: Clock = _utc_now,
+        window: MeasuredStore | None = None,
     ) -> None:
         super().__init__(settings, metrics, clock)
         self.decider = decider
+        self.window = window
+        self.report_window()
+
+    def report_window(self) -> None:
+        """Window gauges from the measured store (kept up to date as it is written)."""
+        if self.window is not None:
+            self.metrics.window_entries.set(self.window.articles)
+            self.metrics.window_bytes.set(self.window.bytes)
+            self.metrics.active_stories.set(self.window.stories)
 
     def process(self, message: InMessage) -> list[OutMessage]:
         prepared = Prepared.from_dict(orjson.loads(message.value or b"{}"))
@@ -158,6 +173,7 @@ class DecideStage(_Stage):
         clean = self.decider.decide(prepared, sequence=message.offset)
         self.metrics.stage_seconds.labels("decide").observe(time.perf_counter() - started)
         self._observe(clean)
+        self.report_window()
         key = clean["id"].encode()
         body = orjson.dumps(clean)
         outputs = [OutMessage(self.settings.topic_clean, key, body)]
