@@ -209,3 +209,18 @@ def test_benchmark_runs_small() -> None:
     from syndic.benchmarks.normalize import main
 
     assert main(["--articles", "20", "--html-articles", "3"]) == 0
+
+
+@pytest.mark.parametrize("given", ["9999-12-31T00:00:00Z", "0001-01-01T00:00:00Z", "1850-06-01"])
+def test_dates_no_news_article_carries_are_nulls(given: str) -> None:
+    article = Normalizer().normalize(
+        {"id": "x", "source": "s", "text": "A short article.", "published_at": given}
+    )
+    assert article.published_at is None
+
+
+def test_a_plausible_given_date_is_kept_in_utc() -> None:
+    article = Normalizer().normalize(
+        {"id": "x", "source": "s", "text": "A short article.", "published_at": "1999-12-31 23:30"}
+    )
+    assert article.published_at == "1999-12-31T23:30:00Z"

@@ -54,7 +54,19 @@ _LABEL = re.compile(
 def to_iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment.astimezone(UTC)
+    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%SZ")
+
+
+PLAUSIBLE_YEARS = range(1900, 2200)
+
+
+def plausible(iso: str | None) -> str | None:
+    """A date a news article can carry, else None: a year 1 or 9999 is a placeholder or an
+    attack on the event-time window, not a publication date (a null, never a reject)."""
+    if iso is None or not iso[:4].isdigit():
+        return None
+    return iso if int(iso[:4]) in PLAUSIBLE_YEARS else None
 
 
 def find_date(text: str) -> tuple[datetime, int] | None:

@@ -87,11 +87,15 @@ class Normalizer:
             word_count=len(fingerprint_text.split()),
             title=title or None,
             url=urls.canonical_url(raw.get("url")),
-            published_at=dates.parse_given(raw.get("published_at"))
-            or (extracted.published_at if extracted else None)
-            or layout.published_at,
-            updated_at=(extracted.updated_at if extracted else None) or layout.updated_at,
-            fetched_at=dates.parse_given(raw.get("fetched_at")),
+            published_at=dates.plausible(
+                dates.parse_given(raw.get("published_at"))
+                or (extracted.published_at if extracted else None)
+                or layout.published_at
+            ),
+            updated_at=dates.plausible(
+                (extracted.updated_at if extracted else None) or layout.updated_at
+            ),
+            fetched_at=dates.plausible(dates.parse_given(raw.get("fetched_at"))),
             lang=_given_lang(raw.get("lang"))
             or language.detect(clean, self.settings.lang_prefix_chars),
             byline=(extracted.author if extracted else None) or layout.byline,
