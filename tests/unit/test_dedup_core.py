@@ -101,6 +101,30 @@ def test_old_date_is_placed_at_the_watermark_and_compared() -> None:
     assert late.late
 
 
+def test_an_undated_article_far_ahead_of_an_old_window_is_placed_in_it() -> None:
+    """Dated old pages first, then an undated copy arriving years later: the copy is placed at
+    the watermark (it does not evict the window) and found."""
+    dedup = Deduplicator(DedupSettings(), {})
+    fp = Fingerprinter()
+    old = replace(article("a", BASE), published_at="2021-07-11T12:00:00Z")
+    dedup.decide(old, fp.compute(old), ingested_at=T0)
+    undated = article("b", BASE + " one more line")
+    decision = dedup.decide(undated, fp.compute(undated), ingested_at=T0 + timedelta(seconds=1))
+    assert decision.event_time == "2021-07-11T12:00:00Z"
+    assert (decision.status, decision.duplicate_of, decision.late) == ("near", "a", False)
+
+
+def test_a_date_after_arrival_is_not_believed() -> None:
+    dedup = Deduplicator(DedupSettings(), {})
+    fp = Fingerprinter()
+    future = replace(article("a", BASE), published_at="2199-01-01T00:00:00Z")
+    decision = dedup.decide(future, fp.compute(future), ingested_at=T0)
+    assert decision.event_time == "2026-01-01T00:00:00Z"
+    later = article("b", "another text " * 20)
+    nxt = dedup.decide(later, fp.compute(later), ingested_at=T0 + timedelta(hours=2))
+    assert not nxt.late and nxt.event_time == "2026-01-01T02:00:00Z"
+
+
 def test_story_centroid_groups_write_ups_and_keeps_other_events_apart() -> None:
     same = [
         "Klitschko stopped Thompson in Bern on Saturday to keep his IBF and WBO titles.",

@@ -37,13 +37,15 @@ def test_a_window_of_decisions_is_measured_and_evicted() -> None:
     preparer, decider = build_preparer(settings), build_decider(settings, store)
     start = datetime(2024, 5, 1, tzinfo=UTC)
     for index in range(6):
+        published = start + timedelta(minutes=30 * index)
         raw = {
             "id": f"n{index}",
             "source": "s",
             "text": f"Article number {index} about the harbour {index * 7919} tonnes moved.",
-            "published_at": (start + timedelta(minutes=30 * index)).isoformat(),
+            "published_at": published.isoformat(),
         }
-        decider.decide(preparer.prepare(raw, ingested_at=start), sequence=index)
+        arrived = published + timedelta(minutes=1)
+        decider.decide(preparer.prepare(raw, ingested_at=arrived), sequence=index)
     # a one-hour window at 2:30 keeps the articles from 1:30 on
     assert store.articles == 3
     assert 0 < store.bytes < 3 * 1024 + 200

@@ -108,10 +108,7 @@ class Deduplicator:
         previous = self._recall_decision(article.id)
         if previous is not None:
             return previous
-        event_time = self._event_time(article, ingested_at)
-        if self._stale_claim(event_time, ingested_at):
-            current = parse_iso(self.store.get("watermark"))
-            event_time = current if current is not None else ingested_at
+        event_time = self._place_in_stream(article, ingested_at)
         watermark = self._advance_watermark(event_time)
         late = event_time < watermark - self.settings.window
         match = None if late else self._find_duplicate(fingerprint)
@@ -142,28 +139,33 @@ class Deduplicator:
         stored = self.store.get(f"d:{article_id}")
         return Decision.from_dict(stored) if stored is not None else None
 
-    @staticmethod
-    def _event_time(article: NormalizedArticle, ingested_at: datetime) -> datetime:
-        for value in (article.published_at, article.fetched_at):
-            parsed = parse_iso(value)
-            if parsed is not None:
-                return parsed
-        return ingested_at
+    def _place_in_stream(self, article: NormalizedArticle, ingested_at: datetime) -> datetime:
+        """Event time: `published_at`, else `fetched_at`, else the ingestion time, with the
+        corrections that keep one article's date from moving the whole window:
 
-    def _stale_claim(self, event_time: datetime, ingested_at: datetime) -> bool:
-        """A date that is older than the window both before the watermark and before the
-        article's own arrival is not a late arrival but an old page (archive, re-crawl) or a
-        date misread from the text: such an article is placed at the watermark, the stream's
-        present, and compared with the window, instead of being decided unseen as `late`.
-        An article that is merely behind the watermark but recent to its arrival stays late."""
-        if not self.settings.place_stale_at_watermark:
-            return False
+        - A date after the article's own arrival (beyond the allowed lateness, for clocks that
+          disagree) is not believed: nothing is published before it is posted.
+        - A date older than the window both before the watermark and before the article's own
+          arrival is not a late arrival but an old page (archive, re-crawl) or a date misread
+          from the text: the article is placed at the watermark, the stream's present, and
+          compared with the window instead of being decided unseen as `late`. One that is
+          merely behind the watermark but recent to its arrival stays late.
+        - An undated article that arrives more than a window after the watermark (the stream
+          is replaying old articles) is placed at the watermark too: its arrival says nothing
+          of when its story happened, and it must not evict the window.
+        """
+        dated = _first_date(article)
+        if dated is not None and dated > ingested_at + self.settings.allowed_lateness:
+            dated = None
         watermark = parse_iso(self.store.get("watermark"))
-        return (
-            watermark is not None
-            and event_time < watermark - self.settings.window
-            and event_time < ingested_at - self.settings.window
-        )
+        if watermark is None or not self.settings.place_stale_at_watermark:
+            return dated or ingested_at
+        window = self.settings.window
+        if dated is None:
+            return watermark if ingested_at > watermark + window else ingested_at
+        if dated < watermark - window and dated < ingested_at - window:
+            return watermark
+        return dated
 
     def _advance_watermark(self, event_time: datetime) -> datetime:
         current = parse_iso(self.store.get("watermark"))
@@ -293,6 +295,14 @@ class Deduplicator:
             del self.store[f"h:{entry['h']}"]
         if entry.get("u") and self.store.get(f"u:{entry['u']}") == article_id:
             del self.store[f"u:{entry['u']}"]
+
+
+def _first_date(article: NormalizedArticle) -> datetime | None:
+    for value in (article.published_at, article.fetched_at):
+        parsed = parse_iso(value)
+        if parsed is not None:
+            return parsed
+    return None
 
 
 def _epoch(value: str) -> float:
