@@ -506,6 +506,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--short", action="store_true", help="1,500 articles, 3 kills, 1->2->1")
     parser.add_argument("--json", type=Path, default=None, help="write the result here")
     parser.add_argument("--logs", type=Path, default=None, help="keep worker logs here")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=None,
+        help="seconds to wait for outputs to catch up before the verifier reports what is "
+        "missing (240; 75 with --short)",
+    )
     args = parser.parse_args(argv)
     base = SHORT if args.short else FULL
     profile = Profile(
@@ -519,7 +526,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="syndic-chaos-") as tmp:
             logdir = args.logs or Path(tmp)
             logdir.mkdir(parents=True, exist_ok=True)
-            result = asyncio.run(run_chaos(settings, profile, args.seed, logdir))
+            settle = args.settle or (75.0 if args.short else 240.0)
+            result = asyncio.run(run_chaos(settings, profile, args.seed, logdir, settle=settle))
     finally:
         if broker is not None:
             broker.stop()

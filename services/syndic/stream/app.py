@@ -19,7 +19,11 @@ from syndic.batch import build_decider, build_preparer
 from syndic.core.window import MeasuredStore
 from syndic.metrics import Metrics
 from syndic.settings import Settings
-from syndic.stream.faust_fixes import flush_changelog, set_worker_fetch_wait
+from syndic.stream.faust_fixes import (
+    flush_changelog,
+    seek_between_batches,
+    set_worker_fetch_wait,
+)
 from syndic.stream.health import Health
 from syndic.stream.recovery import complete_recovery
 from syndic.stream.stages import (
@@ -75,6 +79,7 @@ class SyndicApp:
     @staticmethod
     def _faust_app(settings: Settings) -> faust.App:
         set_worker_fetch_wait(settings.fetch_wait_ms)
+        seek_between_batches()
         return faust.App(
             settings.app_id,
             broker=settings.broker,
