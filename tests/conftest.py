@@ -23,7 +23,7 @@ import orjson
 import pytest
 
 from syndic.admin import create_topics
-from syndic.broker import EmbeddedBroker, free_port
+from syndic.broker import EmbeddedBroker, die_with_parent, free_port
 from syndic.client import consume
 from syndic.settings import Settings, load_settings
 
@@ -123,7 +123,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerHandle]]:
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "syndic", "worker"],
-                env=env, stdout=log, stderr=subprocess.STDOUT,
+                env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent,
             )  # fmt: skip
         handle = WorkerHandle(run_settings, process, log_path)
         handles.append(handle)

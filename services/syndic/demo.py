@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from syndic.admin import create_topics
-from syndic.broker import EmbeddedBroker, free_port
+from syndic.broker import EmbeddedBroker, die_with_parent, free_port
 from syndic.client import consume, produce
 from syndic.samples.demo import demo_waves
 from syndic.settings import Settings, load_settings
@@ -32,7 +32,7 @@ def worker_process(settings: Settings, web_port: int) -> Iterator[subprocess.Pop
     env = {**os.environ, "SYNDIC_LOG_LEVEL": os.environ.get("SYNDIC_LOG_LEVEL", "warning")}
     command = [sys.executable, "-m", "syndic", "worker", "--broker", settings.broker,
                "--web-port", str(web_port)]  # fmt: skip
-    process = subprocess.Popen(command, env=env)
+    process = subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
     try:
         yield process
     finally:

@@ -54,6 +54,7 @@ from typing import Any
 import orjson
 
 from syndic.benchmarks.articles import Article, ArticleGenerator, corpus_summary
+from syndic.broker import die_with_parent
 
 SYSTEMS: dict[str, str] = {
     "syndic-1w": "syndic, 1 worker",
@@ -557,7 +558,10 @@ def start(layout: Layout, run: RunOptions, phase: str) -> list[Proc]:
     for number, (command, env, port) in enumerate(layout.commands):
         log_path = run.workdir / f"{layout.system}-{phase}-{number}.log"
         with log_path.open("wb") as log:
-            popen = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            popen = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent,
+            )  # fmt: skip
         procs.append(Proc(f"{layout.system}[{number}]", popen, log_path, port))
     return procs
 

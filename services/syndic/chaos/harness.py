@@ -29,7 +29,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from syndic.admin import create_topics
 from syndic.batch import dedup_lines
-from syndic.broker import EmbeddedBroker, free_port
+from syndic.broker import EmbeddedBroker, die_with_parent, free_port
 from syndic.settings import Settings, load_settings
 
 _WORDS = [
@@ -190,8 +190,9 @@ class Workers:
         log = (self.logdir / f"worker-{self.started}.log").open("wb")
         self.started += 1
         process = subprocess.Popen(
-            [sys.executable, "-m", "syndic", "worker"], env=env, stdout=log, stderr=log
-        )
+            [sys.executable, "-m", "syndic", "worker"],
+            env=env, stdout=log, stderr=log, preexec_fn=die_with_parent,
+        )  # fmt: skip
         log.close()
         self.running.append(process)
         return process
