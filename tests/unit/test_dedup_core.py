@@ -157,3 +157,25 @@ def test_fuzz_never_raises_and_is_deterministic(rows: list[tuple[int, str, int]]
 
 
 PINNED = [1730954305, 285008008, 1891149211]
+
+
+def test_writes_cut_short_by_a_crash_still_give_the_first_verdict() -> None:
+    """The decision is the first write of an article; if only part of the writes survived
+    (a crash before the changelog was flushed), a redelivery recalls the decision, and an
+    article whose decision was lost never matches its own surviving entries."""
+    first = article("a", BASE)
+    writes: list[str] = []
+
+    class Recording(dict):  # type: ignore[type-arg]
+        def __setitem__(self, key: str, value: object) -> None:
+            writes.append(key)
+            super().__setitem__(key, value)
+
+    recording = Recording()
+    decided = decide_all([first], recording)[0]
+    assert [key for key in writes if key != "watermark"][0] == "d:a"
+    store: dict[str, object] = {
+        k: v for k, v in recording.items() if k != "d:a"
+    }  # everything but the decision
+    again = decide_all([first], store)[0]
+    assert (again.status, again.duplicate_of) == ("unique", None) == (decided.status, None)

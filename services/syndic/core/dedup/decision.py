@@ -111,7 +111,7 @@ class Deduplicator:
         event_time = self._place_in_stream(article, ingested_at)
         watermark = self._advance_watermark(event_time)
         late = event_time < watermark - self.settings.window
-        match = None if late else self._find_duplicate(fingerprint)
+        match = None if late else self._find_duplicate(article.id, fingerprint)
         if match is not None:
             story_id, score, via = self._story_of(match.article_id), None, match.article_id
         elif late:
@@ -175,8 +175,13 @@ class Deduplicator:
             return event_time
         return current
 
-    def _find_duplicate(self, fingerprint: Fingerprint) -> _Match | None:
-        return self._find_exact(fingerprint) or self._find_near(fingerprint)
+    def _find_duplicate(self, article_id: str, fingerprint: Fingerprint) -> _Match | None:
+        """An article never matches itself: its own entries can be in the store without its
+        decision only if a crash cut its writes short, and then it is the first of its kind."""
+        exact = self._find_exact(fingerprint)
+        if exact is not None and exact.article_id != article_id:
+            return exact
+        return self._find_near(fingerprint, article_id)
 
     def _find_exact(self, fingerprint: Fingerprint) -> _Match | None:
         same = {"resemblance": 1.0, "containment": 1.0}
@@ -189,7 +194,7 @@ class Deduplicator:
                 return _Match(found, "url", same)
         return None
 
-    def _find_near(self, fingerprint: Fingerprint) -> _Match | None:
+    def _find_near(self, fingerprint: Fingerprint, article_id: str) -> _Match | None:
         """Earliest candidate whose resemblance or containment passes its threshold."""
         if (
             fingerprint.signature.size == 0
@@ -198,6 +203,8 @@ class Deduplicator:
             return None
         best: tuple[int, _Match] | None = None
         for candidate in self.lsh.candidates(fingerprint.signature):
+            if candidate == article_id:
+                continue
             entry = self.store[f"a:{candidate}"]
             jaccard = resemblance(fingerprint.signature, decode_signature(entry["s"]))
             contained = containment(jaccard, fingerprint.shingles, entry["n"])
@@ -260,6 +267,10 @@ class Deduplicator:
         return str(stored["story_id"]) if stored else article_id
 
     def _remember(self, fingerprint: Fingerprint, decision: Decision, *, indexed: bool) -> None:
+        """The decision is written first: a stream store sends each write to a changelog in
+        order, so after a crash in the middle of these writes, whatever of this article did
+        reach the changelog includes its decision, and a redelivery recalls it."""
+        self.store[f"d:{decision.article_id}"] = decision.to_dict()
         sequence = int(self.store.get("seq", 0))
         self.store["seq"] = sequence + 1
         entry: dict[str, Any] = {"t": decision.event_time, "q": sequence}
@@ -276,7 +287,6 @@ class Deduplicator:
             if fingerprint.url:
                 self.store[f"u:{fingerprint.url}"] = decision.article_id
         self.store[f"a:{decision.article_id}"] = entry
-        self.store[f"d:{decision.article_id}"] = decision.to_dict()
         self._index(decision.article_id, entry)
 
     def _evict_expired(self, watermark: datetime) -> None:
