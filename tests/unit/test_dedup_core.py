@@ -173,9 +173,8 @@ def test_writes_cut_short_by_a_crash_still_give_the_first_verdict() -> None:
 
     recording = Recording()
     decided = decide_all([first], recording)[0]
-    assert [key for key in writes if key != "watermark"][0] == "d:a"
-    store: dict[str, object] = {
-        k: v for k, v in recording.items() if k != "d:a"
-    }  # everything but the decision
+    assert next(key for key in writes if key != "watermark") == "d:a"
+    # everything of the article but its decision survived
+    store: dict[str, object] = {k: v for k, v in recording.items() if k != "d:a"}
     again = decide_all([first], store)[0]
     assert (again.status, again.duplicate_of) == ("unique", None) == (decided.status, None)
