@@ -64,13 +64,23 @@ _BYLINE = re.compile(
 )
 
 
+_CAPTION_WORDS = ("photo", "image", "picture", "illustration", "file")
+
+
+def _may_be_caption(line: str) -> bool:
+    """Every caption form names one of these words: a substring test spares most lines the
+    unanchored caption pattern."""
+    lowered = line.lower()
+    return any(word in lowered for word in _CAPTION_WORDS)
+
+
 def is_boilerplate_line(line: str) -> bool:
     """True for a line no story needs: widgets, masthead, copyright, contacts, captions."""
     if not _HAS_WORD.search(line):
         return True
     if len(line) > MAX_CAPTION_LINE:
         return False
-    if _CAPTION.search(line) is not None:
+    if _may_be_caption(line) and _CAPTION.search(line) is not None:
         return True
     if len(line) > MAX_RULE_LINE:
         return False
