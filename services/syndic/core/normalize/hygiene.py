@@ -19,7 +19,6 @@ _MOJIBAKE_HINT = re.compile(
     "\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022"
     "\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
-_SPACES = re.compile(r"[^\S\n]+")
 _PUNCT = re.compile(r"[^\w\s]+|_+")
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -40,7 +39,7 @@ def repair(text: str) -> str:
 
 def clean_lines(text: str) -> list[str]:
     """One stripped, space-collapsed line per non-empty input line."""
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return [line for line in lines if line]
 
 
