@@ -32,10 +32,12 @@ def _zipf(word: str) -> float:
     return float(zipf_frequency(word, "en"))
 
 
+@lru_cache(maxsize=200_000)
 def _idf(word: str) -> float:
     return float(max(0.0, _MAX_ZIPF - _zipf(word)) ** 1.5)
 
 
+@lru_cache(maxsize=200_000)
 def _key(token: str) -> str:
     key = token.casefold()
     if key.endswith("'s"):
@@ -52,17 +54,34 @@ def _kind_weight(token: str, key: str, first: bool) -> float:
 
 
 def story_terms(text: str, top: int = TOP_TERMS) -> dict[int, float]:
-    """Hashed term -> L2-normalised weight; hashing keeps the stored summary small and fixed."""
+    """Hashed term -> L2-normalised weight; hashing keeps the stored summary small and fixed.
+
+    Tokens are counted in C (findall, a cached key per token, Counter); the Python loop runs
+    once per distinct token, for its name/number bonus. A token seen anywhere but at a
+    sentence start gets the more generous weight, as the rule for names wants."""
     counts: Counter[str] = Counter()
-    bonus: dict[str, float] = {}
+    inner: set[str] = set()
+    initial: set[str] = set()
     for sentence in _SENTENCE.split(text.replace("\u2019", "'")):
-        for position, token in enumerate(_TOKEN.findall(sentence)):
-            key = _key(token)
-            if len(key) < 2 and not key.isdigit():
-                continue
-            counts[key] += 1
-            bonus[key] = max(bonus.get(key, 1.0), _kind_weight(token, key, position == 0))
-    scored = {k: (1.0 + math.log(c)) * _idf(k) * bonus[k] for k, c in counts.items()}
+        tokens = _TOKEN.findall(sentence)
+        if tokens:
+            initial.add(tokens[0])
+            inner.update(tokens[1:])
+            counts.update(map(_key, tokens))
+    bonus: dict[str, float] = {}
+    for token in inner | initial:
+        if token[0].islower():
+            continue  # neither a name nor a number: weight 1
+        key = _key(token)
+        weight = _kind_weight(token, key, token not in inner)
+        if weight > bonus.get(key, 1.0):
+            bonus[key] = weight
+    log, idf, boost = math.log, _idf, bonus.get
+    scored = {
+        k: (1.0 + log(c)) * idf(k) * boost(k, 1.0)
+        for k, c in counts.items()
+        if len(k) >= 2 or k.isdigit()
+    }
     best = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:top]
     norm = math.sqrt(sum(w * w for _, w in best)) or 1.0
     result: dict[int, float] = {}
