@@ -70,6 +70,8 @@ class SyndicApp:
         self.ingest = IngestStage(settings, metrics, preparer)
         self.prepare = PrepareStage(settings, metrics, preparer)
         self._decide: DecideStage | None = None
+        self._decide_store: TableStore | None = None
+        self._memory_stores: dict[int, TableStore] = {}
         self._decide_generation = -1
         self.generation = 0
         self._memory_generation: dict[int, int] = {}
@@ -140,7 +142,8 @@ class SyndicApp:
         """The decision core, rebuilt from the table after any rebalance (its index is derived)."""
         if self._decide is None or self._decide_generation != self.generation:
             await complete_recovery(self.faust, self.dedup_table, [0], self.settings)
-            store = MeasuredStore(TableStore(self.dedup_table, partition=0))
+            self._decide_store = TableStore(self.dedup_table, partition=0)
+            store = MeasuredStore(self._decide_store)
             self._decide = DecideStage(
                 self.settings, self.metrics, build_decider(self.settings, store), window=store
             )
@@ -158,7 +161,19 @@ class SyndicApp:
             await complete_recovery(self.faust, self.source_table, stale, self.settings)
             for partition in stale:
                 self._memory_generation[partition] = self.generation
-        return {p: TableStore(self.source_table, p) for p in partitions}
+            self._memory_stores = {p: s for p, s in self._memory_stores.items() if p not in stale}
+        for partition in partitions:
+            if partition not in self._memory_stores:
+                self._memory_stores[partition] = TableStore(self.source_table, partition)
+        return {p: self._memory_stores[p] for p in partitions}
+
+    def send_decision_changelog(self) -> None:
+        if self._decide_store is not None:
+            self._decide_store.flush()
+
+    def send_memory_changelogs(self) -> None:
+        for store in self._memory_stores.values():
+            store.flush()
 
     def _assigned(self, topic: str) -> set[int]:
         return {tp.partition for tp in self.faust.consumer.assignment() if tp.topic == topic}
@@ -177,10 +192,12 @@ class SyndicApp:
         async def prepare(stream: Any) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
                 memories = await app.source_memories({e.message.partition for e in events})
-                await app.publish(
+                outputs = [
                     app.prepare.process(_in_message(e), memories[e.message.partition])
                     for e in events
-                )
+                ]
+                app.send_memory_changelogs()
+                await app.publish(outputs)
                 # the source memory written for this batch must be durable before its ack
                 await flush_changelog(app.faust)
                 app.health.processed(events)
@@ -192,6 +209,7 @@ class SyndicApp:
                 outputs: list[OutMessage] = []
                 for event in events:
                     outputs.extend(stage.process(_in_message(event)))
+                app.send_decision_changelog()
                 await app.publish(outputs)
                 # the decision state written for this batch must be durable before its ack:
                 # otherwise a crash after the commit forgets decisions already published
