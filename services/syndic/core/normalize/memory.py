@@ -27,7 +27,10 @@ class BoilerplateMemory:
         self.depth = depth
 
     def _keys(self, source: str, line: str) -> list[str]:
-        digest = xxhash.xxh3_128_intdigest(fingerprint_form(line).encode())
+        return self._keys_of_form(source, fingerprint_form(line))
+
+    def _keys_of_form(self, source: str, form: str) -> list[str]:
+        digest = xxhash.xxh3_128_intdigest(form.encode())
         keys = []
         for row in range(self.depth):
             col = (digest >> (row * 32)) % self.width
@@ -46,5 +49,5 @@ class BoilerplateMemory:
             if not form or form in seen:
                 continue
             seen.add(form)
-            for key in self._keys(source, line):
+            for key in self._keys_of_form(source, form):
                 self.store[key] = int(self.store.get(key, 0)) + 1

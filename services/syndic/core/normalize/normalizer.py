@@ -22,7 +22,7 @@ class NormalizeSettings:
     max_html_chars: int = 2_000_000
     max_paragraphs: int = 2_000
     max_line_chars: int = 50_000
-    lang_prefix_chars: int = 240
+    lang_prefix_chars: int = 160
     memory_min_repeats: int = 3
     memory_zone_lines: int = 6
     memory_max_line_chars: int = 200
