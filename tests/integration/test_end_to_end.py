@@ -145,3 +145,44 @@ def test_rejects_go_to_the_dlq_and_good_records_come_out(tansu, start_worker):
         assert series in body, series
     assert worker.get("/healthz")[0] == 200
     wait_for(lambda: worker.get("/readyz")[0] == 200, 30, "/readyz to report ready")
+
+
+def hostile_records() -> list[tuple[bytes, str | None]]:
+    """(value, DLQ reason, or None when a clean event must come out)."""
+    return [
+        (b"[" * 10_000 + b"]" * 10_000, "invalid_json"),  # nested 10,000 deep
+        (b'{"source": "s", "text": "n", "n": ' + b"9" * 100_000 + b"}", "invalid_json"),
+        (orjson.dumps({"source": "s", "html": "<div>" * 20_000 + "</div>" * 20_000}),
+         "empty_after_cleaning"),
+        (orjson.dumps({"source": "s", "html": '<p title="' + "a" * 60_000 + '"></p>'}),
+         "empty_after_cleaning"),
+        (orjson.dumps({"id": "bait", "source": "s", "text": "a" * 50_000 + " " + "b" * 20_000}),
+         None),
+        (orjson.dumps({"id": "bidi", "source": "s", "published_at": "9999-01-01T00:00:00Z",
+                       "text": "The \u202eferry\u202c timetable \u0007changes on Monday, the "
+                       "harbour office said.\u200b"}), None),
+        (orjson.dumps({"id": "ancient", "source": "s", "published_at": "0001-01-01T00:00:00Z",
+                       "text": "A new bakery opened on the square."}), None),
+    ]  # fmt: skip
+
+
+def test_hostile_records_go_to_the_dlq_or_come_out_clean_and_the_worker_keeps_going(
+    tansu, start_worker
+):
+    settings = isolated_settings(tansu, max_record_bytes=300_000)
+    make_topics(settings)
+    worker = start_worker(settings)
+    hostile = hostile_records()
+    good = [raw(f"ok{i}", "ok", f"Good article {i} about the town fair and its prizes.", i)
+            for i in range(3)]  # fmt: skip
+    posted = [good[0], *(value for value, _ in hostile[:4]), good[1]]
+    posted += [value for value, _ in hostile[4:]] + [good[2]]
+    asyncio.run(produce(settings, [("t", r) for r in posted]))
+    expected_clean = ["ok0", "ok1", "ok2", "bait", "bidi", "ancient"]
+    clean = read_ids(settings, settings.topic_clean, expected_clean, timeout=120)
+    dlq = read_topic(settings, settings.topic_dlq, 4, timeout=60)
+    assert sorted(d["reason"] for d in dlq) == sorted(r for _, r in hostile if r)
+    assert "\u202e" not in clean["bidi"]["text"] and "\u0007" not in clean["bidi"]["text"]
+    assert clean["bidi"]["published_at"] is None and clean["ancient"]["published_at"] is None
+    assert worker.process.poll() is None
+    assert worker.get("/healthz")[0] == 200
