@@ -53,10 +53,6 @@ class TableStore(MutableMapping[str, Any]):
         except KeyError:
             return default
 
-    @property
-    def pending(self) -> int:
-        return len(self._dirty)
-
     def flush(self) -> int:
         """Send the latest value (or a tombstone) of every key written since the last flush."""
         sent = 0
