@@ -115,8 +115,9 @@ class Deduplicator:
         previous = self._recall_decision(article.id)
         if previous is not None:
             return previous
-        event_time = self._place_in_stream(article, ingested_at)
-        watermark = self._advance_watermark(event_time)
+        current = parse_iso(self.store.get("watermark"))
+        event_time = self._place_in_stream(article, ingested_at, current)
+        watermark = self._advance_watermark(event_time, current)
         late = event_time < watermark - self.settings.window
         match = None if late else self._find_duplicate(article.id, fingerprint)
         if match is not None:
@@ -146,7 +147,9 @@ class Deduplicator:
         stored = self.store.get(f"d:{article_id}")
         return Decision.from_dict(stored) if stored is not None else None
 
-    def _place_in_stream(self, article: NormalizedArticle, ingested_at: datetime) -> datetime:
+    def _place_in_stream(
+        self, article: NormalizedArticle, ingested_at: datetime, watermark: datetime | None
+    ) -> datetime:
         """Event time: `published_at`, else `fetched_at`, else the ingestion time, with the
         corrections that keep one article's date from moving the whole window:
 
@@ -164,7 +167,6 @@ class Deduplicator:
         dated = _first_date(article)
         if dated is not None and dated > ingested_at + self.settings.allowed_lateness:
             dated = None
-        watermark = parse_iso(self.store.get("watermark"))
         if watermark is None or not self.settings.place_stale_at_watermark:
             return dated or ingested_at
         window = self.settings.window
@@ -174,8 +176,7 @@ class Deduplicator:
             return watermark
         return dated
 
-    def _advance_watermark(self, event_time: datetime) -> datetime:
-        current = parse_iso(self.store.get("watermark"))
+    def _advance_watermark(self, event_time: datetime, current: datetime | None) -> datetime:
         if current is None or event_time > current:
             self.store["watermark"] = to_iso(event_time)
             self._evict_expired(event_time)
