@@ -156,7 +156,7 @@ def test_fuzz_never_raises_and_is_deterministic(rows: list[tuple[int, str, int]]
     assert runs[0] == runs[1]
 
 
-PINNED = [1730954305, 285008008, 1891149211]
+PINNED = [2166389362, 496717484, 1259586343]
 
 
 def test_writes_cut_short_by_a_crash_still_give_the_first_verdict() -> None:

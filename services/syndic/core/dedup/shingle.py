@@ -1,8 +1,14 @@
-"""Word shingles and MinHash: the near-duplicate sketch, computed once in the parallel stage."""
+"""Word shingles and MinHash: the near-duplicate sketch, computed once in the parallel stage.
+
+Both run in numpy once each word is an integer: a word's hash is cached (news reuses its
+words), a shingle is three word hashes mixed with odd multipliers, and each of the 64 hash
+functions is a multiply-shift (a*x + b, top 32 bits of 64): universal hashing without a
+modulo, the costly part of the textbook (a*x + b) mod p.
+"""
 
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -10,35 +16,45 @@ import xxhash
 
 SHINGLE_WORDS = 3
 NUM_PERM = 64
-_PRIME = np.uint64((1 << 61) - 1)
-_MAX32 = np.uint64(0xFFFFFFFF)
-_WORD = re.compile(r"\w+", re.UNICODE)
-
+_EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+_SHIFT = np.uint64(32)
 _rng = np.random.default_rng(20240917)  # fixed seed: signatures must be equal across workers
-_A = _rng.integers(1, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
-_B = _rng.integers(0, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
+_A = _rng.integers(1, 1 << 63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
+_B = _rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    """`text` is a fingerprint form (case-folded, word characters and single spaces)."""
+    return text.split()
+
+
+@lru_cache(maxsize=262_144)
+def _word_hash(word: str) -> int:
+    return xxhash.xxh64_intdigest(word.encode())
 
 
 def shingle_hashes(tokens: list[str], size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint64]:
-    """Distinct 32-bit shingle hashes; short texts fall back to one shingle of all their words."""
-    if len(tokens) < size:
-        grams = [" ".join(tokens)] if tokens else []
-    else:
-        grams = [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
-    values = {xxhash.xxh32_intdigest(g.encode()) for g in grams}
-    return np.array(sorted(values), dtype=np.uint64)
+    """Distinct 64-bit shingle hashes, sorted; a text shorter than a shingle is one shingle."""
+    if not tokens:
+        return np.zeros(0, dtype=np.uint64)
+    hashed = np.fromiter(map(_word_hash, tokens), dtype=np.uint64, count=len(tokens))
+    if hashed.size < size:
+        return np.array([np.bitwise_xor.reduce(hashed * _MIX[: hashed.size])], dtype=np.uint64)
+    count = hashed.size - size + 1
+    mixed = hashed[:count] * _MIX[0]
+    for offset in range(1, size):
+        mixed ^= hashed[offset : offset + count] * _MIX[offset]
+        mixed = (mixed << np.uint64(7)) | (mixed >> np.uint64(57))
+    return np.unique(mixed)
 
 
 def minhash(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
-    """Universal hashing (a*x+b mod p) keeps 32-bit values so the stored signature stays small."""
+    """The minimum of each hash function over the shingles, 32 bits kept per value."""
     if hashes.size == 0:
-        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
-    mixed = (hashes[None, :] * _A[:, None] + _B[:, None]) % _PRIME
-    result: npt.NDArray[np.uint32] = (mixed & _MAX32).min(axis=1).astype(np.uint32)
+        return _EMPTY.copy()
+    mixed = (hashes[None, :] * _A[:, None] + _B[:, None]) >> _SHIFT
+    result: npt.NDArray[np.uint32] = mixed.min(axis=1).astype(np.uint32)
     return result
 
 
