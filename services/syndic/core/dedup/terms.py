@@ -118,12 +118,12 @@ def _name_and_number_bonus(text: str, tokens: list[str]) -> dict[str, float]:
 
 def _top(keys: list[str], weights: npt.NDArray[np.float64], top: int) -> list[tuple[str, float]]:
     """The `top` heaviest terms, ties broken by the term: the same as sorting them all."""
-    if len(keys) > top:
-        cut = np.partition(weights, len(keys) - top)[len(keys) - top]
-        chosen = np.flatnonzero(weights >= cut).tolist()
-    else:
-        chosen = range(len(keys))
-    values = weights.tolist()
+    values: list[float] = weights.tolist()
+    if len(keys) <= top:
+        pairs = list(zip(keys, values, strict=True))
+        return sorted(pairs, key=lambda item: (-item[1], item[0]))
+    cut = np.partition(weights, len(keys) - top)[len(keys) - top]
+    chosen: list[int] = np.flatnonzero(weights >= cut).tolist()
     pairs = [(keys[i], values[i]) for i in chosen]
     return sorted(pairs, key=lambda item: (-item[1], item[0]))[:top]
 
