@@ -28,12 +28,14 @@ def all_specs(settings: Settings) -> list[TopicSpec]:
     """Topics in the registry plus the internal ones the stream adds (see stream/app.py)."""
     specs = topic_specs(settings)
     names = {spec.name for spec in specs}
+    compacted = {"cleanup.policy": "compact", "max.message.bytes": str(settings.message_bytes)}
     extra = [
-        TopicSpec(settings.internal("by-source"), settings.raw_partitions, None, internal=True),
+        TopicSpec(settings.internal("by-source"), settings.raw_partitions, None,
+                  {"max.message.bytes": str(settings.message_bytes)}, internal=True),
         TopicSpec(f"{settings.app_id}-dedup-state-changelog", 1, None,
-                  {"cleanup.policy": "compact"}, internal=True),
+                  compacted, internal=True),
         TopicSpec(f"{settings.app_id}-source-memory-changelog", settings.raw_partitions, None,
-                  {"cleanup.policy": "compact"}, internal=True),
+                  compacted, internal=True),
     ]  # fmt: skip
     return specs + [spec for spec in extra if spec.name not in names]
 

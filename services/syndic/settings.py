@@ -47,6 +47,9 @@ class Settings:
     # How long the broker may hold a fetch of the worker's consumer when no data is there.
     # faust hard-codes 1,500 ms; Tansu holds fetches for part of it even when records arrive.
     fetch_wait_ms: int = 100
+    # How long the worker's producer waits to fill a batch: a few ms turn a batch's sends into
+    # a few produce requests instead of one per record.
+    linger_ms: int = 5
     data_dir: str = ""
     # Metrics and health server.
     web_bind: str = "127.0.0.1"
@@ -78,6 +81,12 @@ class Settings:
 
     def internal(self, name: str) -> str:
         return f"{self.internal_prefix}{name}"
+
+    @property
+    def message_bytes(self) -> int:
+        """Largest record syndic writes: a raw record of `max_record_bytes` travels escaped
+        inside an envelope (up to twice its size) and later beside its normalized text."""
+        return 4 * self.max_record_bytes + 65_536
 
     @property
     def bootstrap_servers(self) -> str:
@@ -132,6 +141,8 @@ def _validate(settings: Settings) -> None:
     for name in positive:
         if getattr(settings, name) <= 0:
             raise SettingsError(f"setting {name!r} must be positive, got {getattr(settings, name)}")
+    if settings.linger_ms < 0:
+        raise SettingsError("setting 'linger_ms' must not be negative")
     if settings.allowed_lateness_hours < 0:
         raise SettingsError("setting 'allowed_lateness_hours' must not be negative")
     if not 0 < settings.web_port < 65536:

@@ -119,3 +119,19 @@ def test_a_redelivered_record_gets_its_first_verdict_again():
     first_clean, again_clean = orjson.loads(first[0].value), orjson.loads(again[0].value)
     assert first_clean["dedup"] == again_clean["dedup"]
     assert again_clean["dedup"]["status"] == "unique"
+
+
+def test_the_sequenced_record_leaves_the_fingerprint_form_behind():
+    """The decision needs the fingerprint, not the second (case-folded) copy of the text."""
+    from datetime import UTC, datetime
+
+    raw = {"id": "a", "source": "s", "text": PARAGRAPHS[0]}
+    prepared = build_preparer(SETTINGS).prepare(raw, ingested_at=datetime(2024, 6, 1, tzinfo=UTC))
+    wire = orjson.loads(orjson.dumps(prepared.to_dict()))
+    assert "fingerprint_text" not in wire["article"]
+    assert wire["article"]["text"] == prepared.article.text
+    from syndic.core.pipeline import Prepared
+
+    again = Prepared.from_dict(wire)
+    assert again.article.public_fields() == prepared.article.public_fields()
+    assert again.fingerprint.content_hash == prepared.fingerprint.content_hash

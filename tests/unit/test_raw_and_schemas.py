@@ -11,7 +11,7 @@ from syndic.core.model import RejectedInput, RejectReason
 from syndic.core.pipeline import Origin, dlq_record
 from syndic.core.raw import RawLimits, parse_raw, record_id
 from syndic.core.timeutil import parse_iso, to_iso
-from syndic.topics import schema_problem, validator
+from syndic.topics import fast_validator, schema_problem, validator
 
 CHECK = schema_problem("raw")
 
@@ -144,3 +144,47 @@ def test_dlq_record_truncates_huge_originals_and_says_so():
     assert record["original_truncated"] is True
     assert record["original_size"] == 1000
     assert len(base64.b64decode(record["original_b64"])) == 100
+
+
+def test_the_raw_schema_is_checked_compiled():
+    """The raw schema (checked on every record) uses only keywords shared by draft 7 and
+    2020-12, so it runs compiled; one that grows another keyword falls back to jsonschema."""
+    assert fast_validator("raw") is not None
+
+
+def test_fast_and_exact_checks_agree_on_raw_records():
+    fast = fast_validator("raw")
+    assert fast is not None
+    records = [
+        {"source": "s", "text": "t"},
+        {"source": "s", "html": "<p>x</p>", "id": 7, "url": None, "meta": {"a": [1]}},
+        {"source": "", "text": "t"},
+        {"source": "s"},
+        {"text": "t"},
+        {"source": "s", "text": 5},
+        {"source": "s", "text": "t", "id": ""},
+        {"source": "s", "text": "t", "lang": "x" * 17},
+        {"source": "s", "text": "t", "meta": []},
+        {"source": "s" * 257, "text": "t"},
+    ]
+    for record in records:
+        exact = not list(validator("raw").iter_errors(record))
+        try:
+            fast(record)
+            compiled = True
+        except Exception:
+            compiled = False
+        assert compiled == exact, record
+        assert (CHECK(record) is None) == exact, record
+
+
+def test_fast_path_is_refused_for_keywords_draft_7_reads_differently(monkeypatch):
+    from syndic import topics
+
+    topics.fast_validator.cache_clear()
+    schema = {"type": "object", "prefixItems": [{"type": "string"}]}
+    monkeypatch.setattr(topics, "load_schema", lambda kind: schema)
+    try:
+        assert topics.fast_validator("raw") is None
+    finally:
+        topics.fast_validator.cache_clear()

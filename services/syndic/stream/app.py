@@ -98,6 +98,10 @@ class SyndicApp:
             key_serializer="raw",
             value_serializer="raw",
             producer_acks=-1,
+            producer_linger=settings.linger_ms / 1000.0,
+            producer_max_batch_size=256 * 1024,
+            # an article near `max_record_bytes` must fit in a request at every hop
+            producer_max_request_size=settings.message_bytes,
             # Tansu reports a changelog's end offset short of the real end (the last batch's
             # base offset + 1), so a worker that regains a partition it had holds an offset
             # "beyond the end" and faust's check crashes it (ConsistencyError). The memory
