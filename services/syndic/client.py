@@ -44,7 +44,7 @@ async def produce(
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.bootstrap_servers,
         acks="all",
-        max_request_size=max(settings.max_record_bytes * 2, 1_048_576),
+        max_request_size=settings.message_bytes,
         linger_ms=5,
         **aiokafka_kwargs(settings),
     )
@@ -93,6 +93,9 @@ async def consume(
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False,
         fetch_max_bytes=50 * 1024 * 1024,
+        # a partition whose next record is larger than this stalls on Tansu (Apache Kafka
+        # returns an oversized first batch anyway), so it fits the largest record syndic writes
+        max_partition_fetch_bytes=settings.message_bytes,
         **aiokafka_kwargs(settings),
     )
     await consumer.start()

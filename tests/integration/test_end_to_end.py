@@ -186,3 +186,35 @@ def test_hostile_records_go_to_the_dlq_or_come_out_clean_and_the_worker_keeps_go
     assert clean["bidi"]["published_at"] is None and clean["ancient"]["published_at"] is None
     assert worker.process.poll() is None
     assert worker.get("/healthz")[0] == 200
+
+
+async def post_large(settings, values: list[bytes]) -> None:
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap_servers, max_request_size=settings.message_bytes
+    )
+    await producer.start()
+    try:
+        for value in values:
+            await (await producer.send(settings.topic_raw, value=value))
+    finally:
+        await producer.stop()
+
+
+def test_an_article_near_the_record_limit_crosses_every_hop(tansu, start_worker):
+    """1.4 MB is under `max_record_bytes` (2 MB) but over Kafka's 1 MB default request size:
+    the envelope, the sequenced record and the clean event must all still be sent."""
+    settings = isolated_settings(tansu)
+    make_topics(settings)
+    start_worker(settings)
+    paragraph = "The harbour authority published the new ferry timetable for the winter. " * 3
+    text = "\n".join(f"{i}. {paragraph}" for i in range(1_500))  # ~330,000 characters
+    big = orjson.dumps({"id": "big", "source": "s", "text": text,
+                        "meta": {"notes": ["\u00e9\u00e8\"quoted\" " * 10] * 8_000}})  # fmt: skip
+    assert 1_000_000 < len(big) < settings.max_record_bytes
+    small = raw("after-big", "s", BODY, 3)
+    asyncio.run(post_large(settings, [big, small]))
+    clean = read_ids(settings, settings.topic_clean, {"big", "after-big"}, timeout=120)
+    assert set(clean) == {"big", "after-big"}
+    assert clean["big"]["word_count"] > 50_000

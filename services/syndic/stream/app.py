@@ -102,6 +102,8 @@ class SyndicApp:
             producer_max_batch_size=256 * 1024,
             # an article near `max_record_bytes` must fit in a request at every hop
             producer_max_request_size=settings.message_bytes,
+            # and be fetched: on Tansu a partition stalls on a record over the fetch size
+            consumer_max_fetch_size=settings.message_bytes,
             # Tansu reports a changelog's end offset short of the real end (the last batch's
             # base offset + 1), so a worker that regains a partition it had holds an offset
             # "beyond the end" and faust's check crashes it (ConsistencyError). The memory
