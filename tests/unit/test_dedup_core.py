@@ -63,6 +63,24 @@ def test_tiers() -> None:
     assert {d.duplicate_of for d in out[1:]} == {"a"}
 
 
+def test_the_store_holds_two_entries_per_article_and_lookups_are_rebuilt() -> None:
+    """Hash and URL lookups are derived from the window entries, not stored: a rebuilt
+    deduplicator still finds exact copies by content and by URL, and keys an earlier version
+    stored are dropped."""
+    store: dict[str, object] = {"h:stale": "x", "u:stale.example/p": "x"}
+    decide_all([article("a", BASE, url="https://www.x.com/p?q=1")], store)
+    assert sorted(k for k in store if ":" in k) == ["a:a", "d:a"]
+    later = decide_all(
+        [article("b", BASE), article("d", "completely different text " * 5, url="http://x.com/p")],
+        dict(store),
+        start=1,
+    )
+    assert [(d.status, d.method, d.duplicate_of) for d in later] == [
+        ("exact", "content_hash", "a"),
+        ("exact", "url", "a"),
+    ]
+
+
 def test_redelivery_and_rebuild_give_same_decisions() -> None:
     items = [article(str(i), BASE[: 200 + 37 * i] + f" tail{i}") for i in range(12)]
     store: dict[str, object] = {}

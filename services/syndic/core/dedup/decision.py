@@ -3,7 +3,9 @@
 Intention-named steps: `_recall_decision` makes a redelivered article get its first verdict
 again; `_find_exact`, `_find_near` and `_find_story` are the three tiers; `_remember` and
 `_evict_expired` keep the window bounded. The store holds only JSON values; the LSH buckets,
-term postings and expiry heap are derived and rebuilt from it on construction.
+term postings, content-hash and URL lookups and the expiry heap are derived and rebuilt from it
+on construction, so each article costs two stored entries (its decision and its window entry),
+which is what a stream worker sends to its changelog.
 """
 
 from __future__ import annotations
@@ -94,9 +96,13 @@ class Deduplicator:
         self.terms = TermIndex()
         self.expiry = Expiry()
         self.times: dict[str, float] = {}  # event time (epoch s) of each indexed article
+        self.by_hash: dict[str, str] = {}  # content hash -> the indexed article that has it
+        self.by_url: dict[str, str] = {}  # canonical URL -> the indexed article at it
         self._rebuild()
 
     def _rebuild(self) -> None:
+        for legacy in [k for k in self.store if k.startswith(("h:", "u:"))]:
+            del self.store[legacy]  # lookups kept in the store by earlier versions
         entries = [(k[2:], v) for k, v in self.store.items() if k.startswith("a:")]
         for article_id, entry in sorted(entries, key=lambda item: item[1]["q"]):
             self._index(article_id, entry)
@@ -106,6 +112,9 @@ class Deduplicator:
         self.expiry.push(moment, entry["q"], article_id)
         if entry.get("i"):
             self.times[article_id] = moment
+            self.by_hash[entry["h"]] = article_id
+            if entry.get("u"):
+                self.by_url[entry["u"]] = article_id
             self.lsh.add(article_id, decode_signature(entry["s"]))
             self.terms.add(article_id, decode_terms(entry["k"]))
 
@@ -193,11 +202,11 @@ class Deduplicator:
 
     def _find_exact(self, fingerprint: Fingerprint) -> _Match | None:
         same = {"resemblance": 1.0, "containment": 1.0}
-        found = self.store.get(f"h:{fingerprint.content_hash}")
+        found = self.by_hash.get(fingerprint.content_hash)
         if found is not None:
             return _Match(found, "content_hash", same)
         if fingerprint.url:
-            found = self.store.get(f"u:{fingerprint.url}")
+            found = self.by_url.get(fingerprint.url)
             if found is not None:
                 return _Match(found, "url", same)
         return None
@@ -291,9 +300,6 @@ class Deduplicator:
                 n=fingerprint.shingles,
                 k=encode_terms(fingerprint.terms),
             )
-            self.store[f"h:{fingerprint.content_hash}"] = decision.article_id
-            if fingerprint.url:
-                self.store[f"u:{fingerprint.url}"] = decision.article_id
         self.store[f"a:{decision.article_id}"] = entry
         self._index(decision.article_id, entry)
 
@@ -310,10 +316,10 @@ class Deduplicator:
         self.times.pop(article_id, None)
         self.lsh.remove(article_id, decode_signature(entry["s"]))
         self.terms.remove(article_id, decode_terms(entry["k"]))
-        if self.store.get(f"h:{entry['h']}") == article_id:
-            del self.store[f"h:{entry['h']}"]
-        if entry.get("u") and self.store.get(f"u:{entry['u']}") == article_id:
-            del self.store[f"u:{entry['u']}"]
+        if self.by_hash.get(entry["h"]) == article_id:
+            del self.by_hash[entry["h"]]
+        if entry.get("u") and self.by_url.get(entry["u"]) == article_id:
+            del self.by_url[entry["u"]]
 
 
 def _first_date(article: NormalizedArticle) -> datetime | None:
