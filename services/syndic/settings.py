@@ -43,10 +43,10 @@ class Settings:
     session_timeout_s: float = 10.0
     heartbeat_interval_s: float = 1.0
     batch_size: int = 200
-    batch_timeout_s: float = 0.05
+    batch_timeout_s: float = 0.01
     # How long the broker may hold a fetch of the worker's consumer when no data is there.
     # faust hard-codes 1,500 ms; Tansu holds fetches for part of it even when records arrive.
-    fetch_wait_ms: int = 100
+    fetch_wait_ms: int = 20
     # How long the worker's producer waits to fill a batch: a few ms turn a batch's sends into
     # a few produce requests instead of one per record.
     linger_ms: int = 5

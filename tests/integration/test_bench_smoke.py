@@ -43,3 +43,23 @@ def test_smoke_profile_measures_every_system(tmp_path: Path) -> None:
         assert syndic["complete"] is True
         assert syndic["missing"] == 0
         assert syndic["workers"] == (1 if name == "syndic-1w" else 2)
+
+
+@pytest.mark.timeout(300)
+def test_live_worker_profile_samples_the_stages(tmp_path: Path) -> None:
+    report_path = tmp_path / "profile.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "syndic.benchmarks.pipeline", "--profile-worker",
+         "--articles", "300", "--json", str(report_path)],
+        capture_output=True, text=True, timeout=280,
+    )  # fmt: skip
+    if completed.returncode != 0 and "Permission denied" in completed.stderr:
+        pytest.skip("this machine does not let py-spy attach to a process (ptrace)")
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    result = json.loads(report_path.read_text())["worker_profile"]
+    assert result["out"] == result["articles"] == 300
+    assert result["samples"] > 100
+    shares = {row["category"]: row["pct"] for row in result["categories"]}
+    assert shares.get("prepare: fingerprint (terms, shingles, MinHash)", 0) > 0
+    assert shares.get("decide: the decision", 0) > 0
+    assert abs(sum(shares.values()) - 100) < 1

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
@@ -277,7 +278,12 @@ class ArticleGenerator:
         New stories start at a steady pace; each gets 2-6 takes spread over the following
         articles; copies pick an original from the recent past, as syndication does.
         """
-        articles: list[Article] = []
+        return list(self.iterate(count, copy_share, takes))
+
+    def iterate(
+        self, count: int, copy_share: float = 0.3, takes: tuple[int, int] = (2, 6)
+    ) -> Iterator[Article]:
+        """The articles of `generate`, one at a time in constant memory (for long runs)."""
         originals: list[tuple[Article, _Story]] = []
         open_stories: list[tuple[_Story, int]] = []  # (story, takes left)
         story_count = 0
@@ -287,7 +293,7 @@ class ArticleGenerator:
             if originals and self.rng.random() < copy_share:
                 recent = originals[-300:]
                 original, story = recent[int(len(recent) * (1 - self.rng.random() ** 2))]
-                articles.append(self._copy(number, original, story, at))
+                yield self._copy(number, original, story, at)
                 continue
             if not open_stories or self.rng.random() < 0.3:
                 open_stories.append((self._new_story(story_count), self.rng.randint(*takes)))
@@ -295,13 +301,14 @@ class ArticleGenerator:
             index = self.rng.randrange(len(open_stories))
             story, left = open_stories[index]
             article = self._original(number, story, at)
-            articles.append(article)
+            yield article
             originals.append((article, story))
+            if len(originals) > 600:
+                del originals[:-300]  # copies pick from the last 300 only
             if left <= 1:
                 open_stories.pop(index)
             else:
                 open_stories[index] = (story, left - 1)
-        return articles
 
 
 def generate_articles(count: int, seed: int = 8) -> list[Article]:

@@ -3,6 +3,7 @@
     python -m syndic.benchmarks.pipeline                    # 10,000 articles, every system
     python -m syndic.benchmarks.pipeline --smoke --json out.json     # tiny, for `make test`
     python -m syndic.benchmarks.pipeline --profile          # per-stage profile, no broker
+    python -m syndic.benchmarks.pipeline --profile-worker   # py-spy on a live worker
 
 What is measured, and why this way:
 
@@ -1124,6 +1125,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profile", action="store_true", help="profile the stages in process (no broker)"
     )
+    parser.add_argument(
+        "--profile-worker", action="store_true",
+        help="sample a live 1-worker drain with py-spy (4,000 articles unless --articles)",
+    )  # fmt: skip
     parser.add_argument("--timeout", type=float, default=None, help="seconds per run")
     parser.add_argument(
         "--keep-logs", action="store_true", help="keep the processes' logs (path printed)"
@@ -1186,7 +1191,7 @@ async def benchmark(args: argparse.Namespace, corpus: Corpus, run: RunOptions) -
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
     if args.articles is None:
-        args.articles = 300 if args.smoke else 10_000
+        args.articles = 300 if args.smoke else 4_000 if args.profile_worker else 10_000
     if args.smoke:
         args.no_latency = args.no_warm = True
     console(f"[bench] generating {args.articles:,} articles (seed {args.seed})")
@@ -1207,6 +1212,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         console("[bench] profiling the stages in process")
         report["profile"] = profile(articles, args.partitions)
         render_profile(report["profile"])
+        report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        if args.json:
+            args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+        return 0
+    if args.profile_worker:
+        from syndic.benchmarks.worker_profile import profile_worker, render_worker_profile
+
+        console("[bench] sampling a live worker with py-spy")
+        report["worker_profile"] = profile_worker(articles, args.partitions)
+        render_worker_profile(report["worker_profile"])
         report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         if args.json:
             args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))

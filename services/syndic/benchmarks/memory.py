@@ -1,0 +1,146 @@
+"""Does a worker's memory stay flat on a long run? 200,000 articles through the three stages.
+
+    python -m syndic.benchmarks.memory                      # 200,000 articles, 24 h window
+    python -m syndic.benchmarks.memory --articles 20000     # a quick look
+
+What grows in a worker is the core's state, not faust's: the decision window (bounded by event
+time), the per-source boilerplate memory (a fixed-size sketch per source), the term and LSH
+indexes derived from the window, and the caches of word weights and hashes (bounded LRUs).
+faust's own buffers are bounded by `batch_size` and `stream_buffer_maxsize`. So this runs the
+stream's stage objects (`IngestStage`, `PrepareStage`, `DecideStage`, the same code the agents
+call) in one process, one article at a time in the stream's order, with the window and memory
+stores as plain dicts, and samples the process's resident memory as it goes. The generated
+articles are about 1.75 s apart in event time, so with the default 24 h window the window is
+full after ~50,000 articles and the rest of the run shows whether memory stays flat while it
+turns over. No broker: at 200,000 articles a Tansu broker (memory only) would hold gigabytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+
+def rss_mb() -> float:
+    """Resident set size of this process, from /proc (0 where there is no /proc)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run(count: int, window_hours: float, every: int, partitions: int = 8) -> dict[str, Any]:
+    from prometheus_client import CollectorRegistry
+
+    from syndic.batch import build_decider, build_preparer
+    from syndic.benchmarks.articles import ArticleGenerator
+    from syndic.core.window import MeasuredStore
+    from syndic.metrics import Metrics
+    from syndic.settings import load_settings
+    from syndic.stream.stages import DecideStage, IngestStage, InMessage, PrepareStage
+
+    settings = load_settings(
+        overrides={"raw_partitions": partitions, "window_hours": window_hours}, env={}
+    )
+    metrics = Metrics(registry=CollectorRegistry())
+    preparer = build_preparer(settings)
+    ingest = IngestStage(settings, metrics, preparer)
+    prepare = PrepareStage(settings, metrics, preparer)
+    window = MeasuredStore({})
+    decide = DecideStage(settings, metrics, build_decider(settings, window), window=window)
+    memories: dict[int, dict[str, Any]] = {p: {} for p in range(partitions)}
+    samples: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    now_ms = int(time.time() * 1000)
+    for number, article in enumerate(ArticleGenerator(seed=8).iterate(count), start=1):
+        raw = InMessage(settings.topic_raw, number % partitions, number, None, article.value(),
+                        now_ms)  # fmt: skip
+        routed = ingest.process(raw)
+        partition = zlib.crc32(routed.key) % partitions
+        by_source = InMessage(routed.topic, partition, number, routed.key, routed.value, now_ms)
+        prepared = prepare.process(by_source, memories[partition])
+        if prepared.topic == settings.internal("sequenced"):
+            decide.process(InMessage(prepared.topic, 0, number, None, prepared.value, now_ms))
+        if number % every == 0 or number == count:
+            gc.collect()
+            samples.append({
+                "articles": number,
+                "rss_mb": round(rss_mb(), 1),
+                "window_articles": window.articles,
+                "window_mb": round(window.bytes / 1e6, 1),
+                "state_b_per_article": round(window.bytes / max(1, window.articles)),
+                "memory_keys": sum(len(m) for m in memories.values()),
+                "elapsed_s": round(time.perf_counter() - started, 1),
+            })  # fmt: skip
+            print(orjson.dumps(samples[-1]).decode(), file=sys.stderr, flush=True)
+    return {"articles": count, "window_hours": window_hours, "samples": samples,
+            "verdict": flatness(samples)}  # fmt: skip
+
+
+def flatness(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    """RSS growth over the second half of the run, when the window has long been full."""
+    half = [s for s in samples if s["articles"] > samples[-1]["articles"] / 2]
+    if len(half) < 2:
+        return {"second_half_growth_mb": None}
+    growth = half[-1]["rss_mb"] - half[0]["rss_mb"]
+    per_10k = growth / (half[-1]["articles"] - half[0]["articles"]) * 10_000
+    return {
+        "second_half_growth_mb": round(growth, 1),
+        "growth_mb_per_10k_articles": round(per_10k, 2),
+        "peak_rss_mb": max(s["rss_mb"] for s in samples),
+    }
+
+
+def render(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"memory over {result['articles']:,} articles ({result['window_hours']:g} h window)"
+    )
+    for column in ("articles", "RSS MB", "window articles", "window MB", "state B/article",
+                   "memory keys", "elapsed s"):  # fmt: skip
+        table.add_column(column, justify="right")
+    for s in result["samples"]:
+        table.add_row(f"{s['articles']:,}", f"{s['rss_mb']:.1f}", f"{s['window_articles']:,}",
+                      f"{s['window_mb']:.1f}", f"{s['state_b_per_article']:,}",
+                      f"{s['memory_keys']:,}", f"{s['elapsed_s']:.0f}")  # fmt: skip
+    console = Console()
+    console.print(table)
+    verdict = result["verdict"]
+    console.print(
+        f"second half of the run: RSS {verdict['second_half_growth_mb']:+} MB "
+        f"({verdict.get('growth_mb_per_10k_articles')} MB per 10,000 articles), "
+        f"peak {verdict.get('peak_rss_mb')} MB"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=200_000)
+    parser.add_argument("--window-hours", type=float, default=24.0)
+    parser.add_argument("--every", type=int, default=None, help="sample every N articles")
+    parser.add_argument("--json", default=None, help="write the samples here")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    every = args.every or max(1, args.articles // 20)
+    result = run(args.articles, args.window_hours, every)
+    render(result)
+    if args.json:
+        with open(args.json, "wb") as out:
+            out.write(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
