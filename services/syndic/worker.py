@@ -17,5 +17,13 @@ def run_worker(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     app = build_app(settings, Metrics())
-    worker = faust.Worker(app.faust, loglevel=settings.log_level, quiet=True)
-    worker.execute_from_commandline()
+    quiet_worker(app.faust, settings.log_level).execute_from_commandline()
+
+
+def quiet_worker(app: faust.App, log_level: str) -> faust.Worker:
+    """A faust Worker without its terminal spinner. At a log level of WARN or above faust keeps
+    the spinner and sets the root logger to DEBUG for it, so every debug call in aiokafka and
+    faust (several per record sent or fetched) builds a LogRecord that is then thrown away."""
+    worker = faust.Worker(app, loglevel=log_level, quiet=True)
+    worker.spinner = None
+    return worker
