@@ -1188,6 +1188,14 @@ async def benchmark(args: argparse.Namespace, corpus: Corpus, run: RunOptions) -
     return {"latency_rate_per_s": rate, "systems": results}
 
 
+def finish(report: dict[str, Any], json_path: Path | None) -> int:
+    """The load after the run, and the report as JSON when asked for."""
+    report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    if json_path:
+        json_path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
     if args.articles is None:
@@ -1212,20 +1220,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         console("[bench] profiling the stages in process")
         report["profile"] = profile(articles, args.partitions)
         render_profile(report["profile"])
-        report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-        if args.json:
-            args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
-        return 0
+        return finish(report, args.json)
     if args.profile_worker:
         from syndic.benchmarks.worker_profile import profile_worker, render_worker_profile
 
         console("[bench] sampling a live worker with py-spy")
         report["worker_profile"] = profile_worker(articles, args.partitions)
         render_worker_profile(report["worker_profile"])
-        report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-        if args.json:
-            args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
-        return 0
+        return finish(report, args.json)
     workdir = Path(tempfile.mkdtemp(prefix="syndic-bench-"))
     run = RunOptions(
         broker=args.broker,
@@ -1242,10 +1244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             console(f"[bench] logs kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     render_table(report)
-    if args.json:
-        args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    finish(report, args.json)
     failed = [s for s, f in report["systems"].items() if f.get("error") or not f.get("complete")]
     return 1 if failed else 0
 
