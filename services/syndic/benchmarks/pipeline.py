@@ -615,6 +615,8 @@ async def measure_throughput(
         finally:
             sampling.cancel()
             stop_all(procs)
+        if collected.error and settings is not None:
+            await explain_missing(settings, corpus, collected, procs)
         first_ms = burst_ms or await first_timestamp_ms(bootstrap, layout.first_topic)
         state = None
         if layout.changelog and collected.out_ms and warmup is None:
@@ -634,6 +636,27 @@ async def measure_throughput(
     if warmup is None:
         result["startup_s"] = round(first_ms / 1000 - started_at, 2) if first_ms else None
     return result
+
+
+def quiet_tail(text: str, lines: int = 15) -> str:
+    """The last lines of a log without faust's "producer buffer full" notices (a busy worker's
+    normal state, and enough of them to hide everything else)."""
+    kept = [line for line in text.splitlines() if "producer buffer full" not in line]
+    return "\n".join(kept[-lines:])
+
+
+async def explain_missing(
+    settings: Any, corpus: Corpus, collected: Collected, procs: Sequence[Proc]
+) -> None:
+    """Add to the error where each missing article stopped, and the workers' last log lines."""
+    from syndic.benchmarks.trace import trace_missing
+
+    missing = set(corpus.ids) - set(collected.out_ms)
+    if not missing:
+        return
+    lines = await trace_missing(settings, corpus.id_of, set(sorted(missing)[:10]))
+    tails = [f"--- {p.name} log:\n{quiet_tail(p.log_tail(200))}" for p in procs]
+    collected.error = "\n".join([collected.error or "", "missing:", *lines, *tails])
 
 
 def summarize_throughput(
