@@ -31,13 +31,15 @@ def test_a_missing_article_is_traced_to_the_last_hop_that_held_it(tansu):
             [
                 (settings.topic_raw, b"raw-key-1", b"{}"),
                 (settings.internal("by-source"), b"source-a", envelope),
+                (settings.topic_dlq, b"raw-key-3", b"{}"),
             ],
         )
     )
-    id_of = {b"raw-key-1": "art-1", b"raw-key-2": "art-2"}
-    lines = asyncio.run(trace_missing(settings, id_of, {"art-1", "art-2"}))
+    id_of = {b"raw-key-1": "art-1", b"raw-key-2": "art-2", b"raw-key-3": "art-3"}
+    lines = asyncio.run(trace_missing(settings, id_of, {"art-1", "art-2", "art-3"}))
     assert lines == [
         f"art-1: {settings.topic_raw}[0]@0 (committed None), "
         f"{settings.internal('by-source')}[0]@0 (committed None)",
         "art-2: nowhere",
+        f"art-3: {settings.topic_dlq}[0]@0 (committed None)",
     ]

@@ -1,9 +1,10 @@
 """Where did a missing article stop? Follows it through syndic's topics after a failed run.
 
-A run that ends with articles missing says little by itself: lost (committed, never processed)
-and stuck (never committed, never processed) look the same from the output topic. This reads
-each hop (raw, by-source, sequenced, clean) and the group's committed offsets, so the report
-says which stage held the article last and whether its offset was committed past it.
+A run that ends with articles missing says little by itself: lost (committed, never processed),
+stuck (never committed, never processed) and dead-lettered look the same from the output topic.
+This reads each hop (raw, by-source, sequenced, clean, and the dead-letter topic, keyed by the
+raw key) and the group's committed offsets, so the report says which stage held the article
+last and whether its offset was committed past it.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ async def trace_missing(
         (settings.internal("by-source"), lambda m: _id_in_envelope(m.value)),
         (settings.internal("sequenced"), lambda m: (m.key or b"").decode(errors="replace")),
         (settings.topic_clean, lambda m: (m.key or b"").decode(errors="replace")),
+        (settings.topic_dlq, lambda m: id_of.get(m.key or b"")),
     )
     seen: dict[str, list[tuple[str, int, int]]] = {article: [] for article in missing}
     for topic, article_of in hops:
