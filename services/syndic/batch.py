@@ -57,7 +57,12 @@ def dedup_lines(
         except Exception as exc:
             yield _rejected(line, number, internal_error(exc), clock)
             continue
-        yield decider.decide(prepared, sequence=accepted)
+        try:
+            decided = decider.decide(prepared, sequence=accepted)
+        except Exception as exc:  # as in the stream: the DLQ, never a crash
+            yield _rejected(line, number, internal_error(exc), clock)
+            continue
+        yield decided
         accepted += 1
 
 

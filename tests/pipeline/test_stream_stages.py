@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import zlib
 from collections import defaultdict
@@ -135,3 +136,15 @@ def test_the_sequenced_record_leaves_the_fingerprint_form_behind():
     again = Prepared.from_dict(wire)
     assert again.article.public_fields() == prepared.article.public_fields()
     assert again.fingerprint.content_hash == prepared.fingerprint.content_hash
+
+
+def test_a_record_the_decision_cannot_read_goes_to_the_dead_letter_topic():
+    metrics = Metrics(CollectorRegistry())
+    decide = DecideStage(SETTINGS, metrics, build_decider(SETTINGS, {}))
+    broken = orjson.dumps({"article": {"id": "x"}})  # no fingerprint
+    (out,) = decide.process(InMessage("seq", 0, 7, b"x", broken, None))
+    assert out.topic == SETTINGS.topic_dlq
+    record = orjson.loads(out.value)
+    assert record["reason"] == "internal_error"
+    assert base64.b64decode(record["original_b64"]) == broken
+    assert record["origin"] == {"topic": "seq", "partition": 0, "offset": 7, "line": None}

@@ -168,10 +168,20 @@ class DecideStage(_Stage):
             self.metrics.active_stories.set(self.window.stories)
 
     def process(self, message: InMessage) -> list[OutMessage]:
-        prepared = Prepared.from_dict(orjson.loads(message.value or b"{}"))
+        """The verdict's events, or the record in the dead-letter topic if deciding it failed.
+
+        An exception must not escape: it would crash the agent, and faust's restarted agent
+        goes on with the next records while the failed batch stays unacknowledged, so the
+        partition's commits stop there and its articles come out only after a rebalance."""
         started = time.perf_counter()
-        clean = self.decider.decide(prepared, sequence=message.offset)
-        self.metrics.stage_seconds.labels("decide").observe(time.perf_counter() - started)
+        try:
+            prepared = Prepared.from_dict(orjson.loads(message.value or b"{}"))
+            clean = self.decider.decide(prepared, sequence=message.offset)
+        except Exception as exc:
+            origin = Origin(message.topic, message.partition, message.offset)
+            return [self._dead_letter(message.value, origin, internal_error(exc), message.key)]
+        finally:
+            self.metrics.stage_seconds.labels("decide").observe(time.perf_counter() - started)
         self._observe(clean)
         self.report_window()
         key = clean["id"].encode()
