@@ -48,9 +48,12 @@ class InMessage:
 
 @dataclass(frozen=True, slots=True)
 class OutMessage:
+    """A record to publish; `partition` None lets the key choose it, a value None deletes."""
+
     topic: str
     key: bytes
-    value: bytes
+    value: bytes | None
+    partition: int | None = None
 
 
 Clock = Callable[[], datetime]

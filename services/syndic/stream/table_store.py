@@ -5,8 +5,14 @@ inside a batch (`take_events`). This adapter writes the table's local data and s
 changelog record to the partition it is told, the one the store belongs to, so that recovery
 restores each key to the worker that owns that partition.
 
-Writes are sent when the agent calls `flush()`, once per batch and before the batch is acked,
-with the last value of each key: the decision rewrites its sequence counter and watermark for
+Writes leave as changelog records when the agent calls `changelog()`, once per batch, and the
+agent publishes them with the batch's outputs and waits for every acknowledgement before the
+batch is acked. They go straight to the producer, as the outputs do: faust's own path
+(`send_changelog`) queues each record in its producer buffer, whose flush can return with
+records still queued (docs/reliability.md, cause 1), and costs a future and callbacks per
+record. The records are the ones faust writes (JSON key and value, a null value deletes),
+so faust's recovery and `stream/recovery.py` read them as before. Each key goes with its last
+value: the decision rewrites its sequence counter and watermark for
 every article and the boilerplate memory bumps the same counters again and again, so a batch of
 200 articles sent ~30 changelog records per article before and a few per article now. Keys are
 sent in the order they were first written, so an article's decision (its first write) still
@@ -17,6 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
 from typing import Any
+
+import orjson
+
+from syndic.stream.stages import OutMessage
 
 _ABSENT = object()
 
@@ -53,16 +63,14 @@ class TableStore(MutableMapping[str, Any]):
         except KeyError:
             return default
 
-    def flush(self) -> int:
-        """Send the latest value (or a tombstone) of every key written since the last flush."""
-        sent = 0
+    def changelog(self) -> list[OutMessage]:
+        """The latest value (or a tombstone) of every key written since the last call."""
+        topic = self.table.changelog_topic.get_topic_name()
         data = self.table.data
+        records = []
         for key in self._dirty:
             value = data.get(key, _ABSENT)
-            if value is _ABSENT:
-                self.table.send_changelog(self.partition, key, None, value_serializer="raw")
-            else:
-                self.table.send_changelog(self.partition, key, value)
-            sent += 1
+            body = None if value is _ABSENT else orjson.dumps(value)
+            records.append(OutMessage(topic, orjson.dumps(key), body, self.partition))
         self._dirty.clear()
-        return sent
+        return records
