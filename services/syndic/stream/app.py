@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import faust
+import mode
 from faust.types import EventT
 
 from syndic.batch import build_decider, build_preparer
@@ -109,6 +110,13 @@ class SyndicApp:
             # check guards nothing here, on Tansu or Apache Kafka.
             recovery_consistency_check=False,
             stream_buffer_maxsize=max(settings.batch_size * 2, 1000),
+            # An agent that raises stops the worker (exit 1) instead of being restarted in
+            # place: faust's default supervisor restarts it and it goes on with the next
+            # records, while the failed batch stays unacknowledged, so the partition's commits
+            # stop there and its records come out only after some later rebalance. A restarted
+            # worker rejoins and reads from the committed offsets. Bad records never raise (each
+            # stage sends them to the DLQ); this is for broker and recovery failures.
+            agent_supervisor=mode.CrashingSupervisor,
             logging_config=None,
         )
 
