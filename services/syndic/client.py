@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -114,5 +115,23 @@ async def consume(
                 for m in messages:
                     yield Record(tp.topic, tp.partition, m.offset, m.key, m.value, m.timestamp)
                     seen += 1
+    finally:
+        await consumer.stop()
+
+
+@contextlib.asynccontextmanager
+async def group_offsets_reader(settings: Settings) -> AsyncIterator[AIOKafkaConsumer]:
+    """A started consumer carrying syndic's group id that never subscribes (it joins nothing and
+    commits nothing): ask it `committed(tp)`. aiokafka's admin OffsetFetch cannot decode
+    Tansu's answer, so this is how the harnesses read the group's committed offsets."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=settings.app_id,
+        enable_auto_commit=False,
+        **aiokafka_kwargs(settings),
+    )
+    await consumer.start()
+    try:
+        yield consumer
     finally:
         await consumer.stop()

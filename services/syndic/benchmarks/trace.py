@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from syndic.client import group_offsets_reader
 from syndic.settings import Settings
 
 
@@ -39,20 +40,11 @@ async def _read(bootstrap: str, topic: str, idle_polls: int = 6) -> list[Any]:
 
 
 async def _committed(settings: Settings, parts: set[TopicPartition]) -> dict[TopicPartition, Any]:
-    """Committed offsets asked by a consumer carrying the group id that never subscribes
-    (aiokafka's admin OffsetFetch cannot decode Tansu's answer)."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers, group_id=settings.app_id,
-        enable_auto_commit=False,
-    )  # fmt: skip
-    await consumer.start()
     found: dict[TopicPartition, Any] = {}
-    try:
+    async with group_offsets_reader(settings) as reader:
         for tp in sorted(parts):
             with contextlib.suppress(Exception):
-                found[tp] = await consumer.committed(tp)
-    finally:
-        await consumer.stop()
+                found[tp] = await reader.committed(tp)
     return found
 
 

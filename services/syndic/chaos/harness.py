@@ -30,6 +30,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from syndic.admin import create_topics
 from syndic.batch import dedup_lines
 from syndic.broker import EmbeddedBroker, die_with_parent, free_port
+from syndic.client import group_offsets_reader
 from syndic.settings import Settings, load_settings
 
 _WORDS = [
@@ -224,17 +225,11 @@ async def _sample_offsets(
 ) -> None:
     """Poll the group's committed offsets; any value below an earlier one is a regression.
 
-    A consumer carrying the group id but never subscribing (it joins nothing, commits nothing)
-    asks `committed()`; aiokafka's admin OffsetFetch fails to decode Tansu's answer.
+    Read with `group_offsets_reader` (aiokafka's admin OffsetFetch fails on Tansu's answer).
     """
     topics = [settings.topic_raw, settings.internal("by-source"), settings.internal("sequenced")]
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers, group_id=settings.app_id,
-        enable_auto_commit=False,
-    )  # fmt: skip
-    await consumer.start()
     highest: dict[TopicPartition, int] = {}
-    try:
+    async with group_offsets_reader(settings) as consumer:
         parts = [
             TopicPartition(t, p)
             for t in topics
@@ -256,8 +251,6 @@ async def _sample_offsets(
                 highest[tp] = max(highest.get(tp, -1), offset)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), period)
-    finally:
-        await consumer.stop()
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
