@@ -140,13 +140,18 @@ class SyndicApp:
                 key_serializer="raw", value_serializer="raw",
             )  # fmt: skip
 
-    async def publish(self, outputs: Iterable[OutMessage]) -> None:
-        """Send, then wait for every acknowledgement before the batch may be committed.
+    async def publish(
+        self, outputs: Iterable[OutMessage], changelog: Iterable[OutMessage] = ()
+    ) -> None:
+        """Send the batch's changelog records, then its outputs, and wait for every
+        acknowledgement before the batch may be committed.
 
         Straight to faust's producer (aiokafka underneath, the same partitioner), not through
         `Topic.send`, whose per-record future, callbacks and sensors cost more than the send."""
         producer = self.faust.producer
-        pending = []
+        pending = [
+            await producer.send(r.topic, r.key, r.value, r.partition, None, None) for r in changelog
+        ]
         counts: Counter[str] = Counter()
         for out in outputs:
             pending.append(
@@ -218,7 +223,7 @@ class SyndicApp:
                     for e in events
                 ]
                 # the source memory written for this batch is durable before its ack
-                await app.publish([*app.memory_changelogs(), *outputs])
+                await app.publish(outputs, changelog=app.memory_changelogs())
                 app.health.processed(events)
 
         @self.faust.agent(self.topic(s.internal("sequenced")), name="syndic.decide")
@@ -230,7 +235,7 @@ class SyndicApp:
                     outputs.extend(stage.process(_in_message(event)))
                 # the decision state written for this batch is durable before its ack:
                 # otherwise a crash after the commit forgets decisions already published
-                await app.publish([*app.decision_changelog(), *outputs])
+                await app.publish(outputs, changelog=app.decision_changelog())
                 app.health.processed(events)
 
     def _register_signals(self) -> None:
