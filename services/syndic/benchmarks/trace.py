@@ -13,30 +13,10 @@ import contextlib
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 
-from syndic.client import group_offsets_reader
+from syndic.client import consume, group_offsets_reader
 from syndic.settings import Settings
-
-
-async def _read(bootstrap: str, topic: str, idle_polls: int = 6) -> list[Any]:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
-        enable_auto_commit=False, fetch_max_bytes=64 * 1024 * 1024,
-        max_partition_fetch_bytes=8 * 1024 * 1024,
-    )  # fmt: skip
-    await consumer.start()
-    records: list[Any] = []
-    idle = 0
-    try:
-        while idle < idle_polls:
-            batches = await consumer.getmany(timeout_ms=200, max_records=20_000)
-            idle = 0 if batches else idle + 1
-            for messages in batches.values():
-                records.extend(messages)
-    finally:
-        await consumer.stop()
-    return records
 
 
 async def _committed(settings: Settings, parts: set[TopicPartition]) -> dict[TopicPartition, Any]:
@@ -58,7 +38,6 @@ async def trace_missing(
     settings: Settings, id_of: dict[bytes, str], missing: set[str]
 ) -> list[str]:
     """One line per sighting of a missing article, then the committed offset of its partition."""
-    bootstrap = settings.bootstrap_servers
     hops = (
         (settings.topic_raw, lambda m: id_of.get(m.key or b"")),
         (settings.internal("by-source"), lambda m: _id_in_envelope(m.value)),
@@ -68,7 +47,7 @@ async def trace_missing(
     )
     seen: dict[str, list[tuple[str, int, int]]] = {article: [] for article in missing}
     for topic, article_of in hops:
-        for message in await _read(bootstrap, topic):
+        async for message in consume(settings, [topic], idle_timeout=1.2):
             article = article_of(message)
             if article in seen:
                 seen[article].append((topic, message.partition, message.offset))

@@ -149,18 +149,14 @@ class SyndicApp:
         Straight to faust's producer (aiokafka underneath, the same partitioner), not through
         `Topic.send`, whose per-record future, callbacks and sensors cost more than the send."""
         producer = self.faust.producer
+        records = list(outputs)
         pending = [
-            await producer.send(r.topic, r.key, r.value, r.partition, None, None) for r in changelog
+            await producer.send(r.topic, r.key, r.value, r.partition, None, None)
+            for r in (*changelog, *records)
         ]
-        counts: Counter[str] = Counter()
-        for out in outputs:
-            pending.append(
-                await producer.send(out.topic, out.key, out.value, out.partition, None, None)
-            )
-            counts[out.topic] += 1
         if pending:
             await asyncio.gather(*pending)
-        for topic, count in counts.items():
+        for topic, count in Counter(out.topic for out in records).items():
             self.metrics.articles_out.labels(topic).inc(count)
 
     async def decide_stage(self) -> DecideStage:
