@@ -44,6 +44,21 @@ def wait_for(condition: Callable[[], Any], timeout: float, what: str, every: flo
         time.sleep(every)
 
 
+# caches the tools themselves keep in the checkout; anything else new is a leak
+_TOOL_CACHES = {".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", "__pycache__"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leaves_no_files_in_the_checkout() -> Iterator[None]:
+    """Fail the session if a test, worker or benchmark left a file or directory in the repo
+    root (faust, for one, creates `<app_id>-data` in its cwd unless told otherwise)."""
+    before = set(os.listdir(REPO))
+    yield
+    left = sorted(set(os.listdir(REPO)) - before - _TOOL_CACHES)
+    if left:
+        pytest.fail(f"the tests left these behind in {REPO}: {left}")
+
+
 @pytest.fixture(scope="session")
 def tansu() -> Iterator[EmbeddedBroker]:
     broker = EmbeddedBroker().start()
@@ -118,6 +133,8 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerHandle]]:
 
     def start(settings: Settings, **overrides: Any) -> WorkerHandle:
         run_settings = settings.replace(**overrides) if overrides else settings
+        if not run_settings.data_dir:  # faust would create `<app_id>-data` in the checkout
+            run_settings = run_settings.replace(data_dir=str(tmp_path / f"data-{len(handles)}"))
         env = {**os.environ, **settings_env(run_settings), "SYNDIC_LOG_LEVEL": "info"}
         log_path = tmp_path / f"worker-{len(handles)}.log"
         with log_path.open("wb") as log:

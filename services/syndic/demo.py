@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -32,6 +33,10 @@ def worker_process(settings: Settings, web_port: int) -> Iterator[subprocess.Pop
     env = {**os.environ, "SYNDIC_LOG_LEVEL": os.environ.get("SYNDIC_LOG_LEVEL", "warning")}
     command = [sys.executable, "-m", "syndic", "worker", "--broker", settings.broker,
                "--web-port", str(web_port)]  # fmt: skip
+    # tables live in memory; the data directory faust insists on goes away with the demo
+    scratch = None if settings.data_dir else tempfile.TemporaryDirectory(prefix="syndic-demo-")
+    if scratch is not None:
+        command += ["--data-dir", scratch.name]
     process = subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
     try:
         yield process
@@ -43,6 +48,8 @@ def worker_process(settings: Settings, web_port: int) -> Iterator[subprocess.Pop
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        if scratch is not None:
+            scratch.cleanup()
 
 
 async def collect_outputs(

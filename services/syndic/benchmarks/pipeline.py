@@ -559,8 +559,9 @@ def start(layout: Layout, run: RunOptions, phase: str) -> list[Proc]:
     for number, (command, env, port) in enumerate(layout.commands):
         log_path = run.workdir / f"{layout.system}-{phase}-{number}.log"
         with log_path.open("wb") as log:
+            # cwd: the faust systems create their data directory there, so it goes with workdir
             popen = subprocess.Popen(
-                command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=run.workdir,
                 preexec_fn=die_with_parent,
             )  # fmt: skip
         procs.append(Proc(f"{layout.system}[{number}]", popen, log_path, port))

@@ -185,7 +185,9 @@ class Workers:
         self.started = 0
 
     def start(self) -> subprocess.Popen[bytes]:
-        s = self.settings.replace(web_port=free_port())
+        # each worker gets its own faust data directory, beside its log, not in the cwd
+        data_dir = self.logdir / f"worker-{self.started}-data"
+        s = self.settings.replace(web_port=free_port(), data_dir=str(data_dir))
         env = {**os.environ, "SYNDIC_LOG_LEVEL": "info"}
         env.update({f"SYNDIC_{n.upper()}": str(getattr(s, n)) for n in Settings.names()})
         log = (self.logdir / f"worker-{self.started}.log").open("wb")
