@@ -7,7 +7,7 @@ functions, which is what makes their decisions equal.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -65,9 +65,11 @@ class NormalizedArticle:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def public_fields(self) -> dict[str, Any]:
-        """The fields a clean event carries (the fingerprint form stays internal)."""
-        data = asdict(self)
-        del data["fingerprint_text"]
+        """The fields a clean event carries (the fingerprint form stays internal).
+
+        A plain copy: `dataclasses.asdict` deep-copies field by field, a sixth of a decision."""
+        data = {name: getattr(self, name) for name in self.__slots__ if name != "fingerprint_text"}
+        data["meta"] = dict(self.meta)
         return data
 
 

@@ -8,11 +8,11 @@ modulo, the costly part of the textbook (a*x + b) mod p.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import numpy.typing as npt
 import xxhash
+
+from syndic.core.memo import BoundedMemo
 
 SHINGLE_WORDS = 3
 NUM_PERM = 64
@@ -29,16 +29,18 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
-@lru_cache(maxsize=262_144)
-def _word_hash(word: str) -> int:
+def _hash_word(word: str) -> int:
     return xxhash.xxh64_intdigest(word.encode())
+
+
+_word_hash: BoundedMemo[str, int] = BoundedMemo(_hash_word, maxsize=262_144)
 
 
 def shingle_hashes(tokens: list[str], size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint64]:
     """Distinct 64-bit shingle hashes, sorted; a text shorter than a shingle is one shingle."""
     if not tokens:
         return np.zeros(0, dtype=np.uint64)
-    hashed = np.fromiter(map(_word_hash, tokens), dtype=np.uint64, count=len(tokens))
+    hashed = np.fromiter(map(_word_hash.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     if hashed.size < size:
         return np.array([np.bitwise_xor.reduce(hashed * _MIX[: hashed.size])], dtype=np.uint64)
     count = hashed.size - size + 1

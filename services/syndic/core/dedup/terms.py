@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 from itertools import compress, repeat
 from operator import itemgetter, not_
 
@@ -21,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 from wordfreq import zipf_frequency
+
+from syndic.core.memo import BoundedMemo
 
 TOP_TERMS = 40
 NAME_WEIGHT = 2.0
@@ -35,28 +36,30 @@ _MAX_ZIPF = 7.0
 _COMMON_ZIPF = 3.5  # a sentence-initial capital counts as a name only when the word is rare
 
 
-@lru_cache(maxsize=200_000)
-def _zipf(word: str) -> float:
+def _zipf_of(word: str) -> float:
     return float(zipf_frequency(word, "en"))
 
 
-@lru_cache(maxsize=200_000)
-def _idf(word: str) -> float:
-    return float(max(0.0, _MAX_ZIPF - _zipf(word)) ** 1.5)
+def _idf_of(word: str) -> float:
+    return float(max(0.0, _MAX_ZIPF - _zipf[word]) ** 1.5)
 
 
-@lru_cache(maxsize=200_000)
-def _key(token: str) -> str:
+def _key_of(token: str) -> str:
     key = token.casefold()
     if key.endswith("'s"):
         key = key[:-2]
     return key.strip("'")
 
 
+_zipf: BoundedMemo[str, float] = BoundedMemo(_zipf_of, maxsize=200_000)
+_idf: BoundedMemo[str, float] = BoundedMemo(_idf_of, maxsize=200_000)
+_key: BoundedMemo[str, str] = BoundedMemo(_key_of, maxsize=200_000)
+
+
 def _kind_weight(token: str, key: str, first: bool) -> float:
     if token[0].isdigit():
         return NUMBER_WEIGHT
-    if token[0].isupper() and (not first or _zipf(key) < _COMMON_ZIPF):
+    if token[0].isupper() and (not first or _zipf[key] < _COMMON_ZIPF):
         return NAME_WEIGHT
     return 1.0
 
@@ -71,12 +74,12 @@ def story_terms(text: str, top: int = TOP_TERMS) -> dict[int, float]:
     gets the more generous weight, as the rule for names wants."""
     text = text.replace("\u2019", "'")
     tokens = _TOKEN.findall(text)
-    counts = Counter(map(_key, tokens))
+    counts = Counter(map(_key.__getitem__, tokens))
     keys = [k for k in counts if len(k) >= 2 or k.isdigit()]
     if not keys:
         return {}
     weights = _tf_weights(np.fromiter(map(counts.__getitem__, keys), np.int64, len(keys)))
-    weights *= np.fromiter(map(_idf, keys), np.float64, len(keys))
+    weights *= np.fromiter(map(_idf.__getitem__, keys), np.float64, len(keys))
     bonus = _name_and_number_bonus(text, tokens)
     if bonus:
         weights *= np.fromiter(map(bonus.get, keys, repeat(1.0)), np.float64, len(keys))
@@ -109,7 +112,7 @@ def _name_and_number_bonus(text: str, tokens: list[str]) -> dict[str, float]:
     initial = Counter(_FIRST_TOKEN.findall(text))
     bonus: dict[str, float] = {}
     for token, count in marked.items():
-        key = _key(token)
+        key = _key[token]
         weight = _kind_weight(token, key, count == initial[token])
         if weight > bonus.get(key, 1.0):
             bonus[key] = weight

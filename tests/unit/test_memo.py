@@ -1,0 +1,25 @@
+"""The bounded memo behind the per-word caches: computes once, stays under its bound."""
+
+from __future__ import annotations
+
+from syndic.core.memo import BoundedMemo
+
+
+def test_a_word_is_computed_once_and_then_answered_from_the_memo() -> None:
+    calls: list[str] = []
+
+    def upper(word: str) -> str:
+        calls.append(word)
+        return word.upper()
+
+    memo = BoundedMemo(upper, maxsize=10)
+    assert [memo["a"], memo["b"], memo["a"]] == ["A", "B", "A"]
+    assert calls == ["a", "b"]
+
+
+def test_past_its_bound_the_memo_drops_its_older_half() -> None:
+    memo = BoundedMemo(len, maxsize=4)
+    for word in ("a", "bb", "ccc", "dddd"):
+        memo[word]  # noqa: B018 - the lookup fills the memo
+    assert memo["eeeee"] == 5
+    assert list(memo) == ["ccc", "dddd", "eeeee"]
