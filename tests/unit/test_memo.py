@@ -20,6 +20,6 @@ def test_a_word_is_computed_once_and_then_answered_from_the_memo() -> None:
 def test_past_its_bound_the_memo_drops_its_older_half() -> None:
     memo = BoundedMemo(len, maxsize=4)
     for word in ("a", "bb", "ccc", "dddd"):
-        memo[word]  # noqa: B018 - the lookup fills the memo
+        memo[word]
     assert memo["eeeee"] == 5
     assert list(memo) == ["ccc", "dddd", "eeeee"]
