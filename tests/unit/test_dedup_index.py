@@ -1,0 +1,67 @@
+"""The derived indexes: what they return, and that the window they hold costs the cyclic
+garbage collector nothing (its full passes would otherwise pause the deciding worker for a
+time that grows with the window)."""
+
+from __future__ import annotations
+
+import gc
+import random
+
+import numpy as np
+
+from syndic.core.dedup.index import _NUMBER, LshIndex, TermIndex, _find_entry
+
+
+def _terms(rng: random.Random) -> dict[int, float]:
+    return {rng.randrange(500): round(rng.random(), 3) for _ in range(40)}
+
+
+def test_term_candidates_rank_shared_weight_and_forget_removed_articles() -> None:
+    index = TermIndex()
+    index.add("a", {1: 0.9, 2: 0.1})
+    index.add("b", {1: 0.5, 3: 0.5})
+    index.add("c", {4: 1.0})
+    assert index.candidates({1: 0.8, 3: 0.2}) == ["a", "b"]
+    index.remove("a", {1: 0.9, 2: 0.1})
+    assert index.candidates({1: 0.8, 3: 0.2}) == ["b"]
+    assert 2 not in index.postings
+    assert index.candidates({1: 1.0}, keep=1) == ["b"]
+
+
+def test_term_candidates_look_only_at_each_terms_most_recent_holders() -> None:
+    index = TermIndex()
+    for number in range(10):
+        index.add(f"a{number}", {7: 1.0})
+    assert index.candidates({7: 1.0}, limit=3) == ["a7", "a8", "a9"]
+
+
+def test_a_posting_entry_is_found_only_on_an_entry_boundary() -> None:
+    # 2**8 packs to 00 01 00 00 ...: its bytes also appear across the boundary of 1 and 0
+    posting = bytearray(_NUMBER.pack(1 << 56) + _NUMBER.pack(1) + _NUMBER.pack(1 << 8))
+    assert _find_entry(posting, _NUMBER.pack(1 << 8)) == 2 * _NUMBER.size
+    assert _find_entry(posting, _NUMBER.pack(5)) == -1
+
+
+def test_lsh_buckets_give_candidates_in_arrival_order_and_drop_removed_ones() -> None:
+    index = LshIndex()
+    signature = np.arange(8, dtype=np.uint32)
+    index.add("a", signature)
+    index.add("b", signature)
+    assert index.candidates(signature) == ["a", "b"]
+    index.remove("a", signature)
+    assert index.candidates(signature) == ["b"]
+    index.remove("b", signature)
+    assert index.buckets == {}
+
+
+def test_a_full_window_adds_almost_nothing_for_the_garbage_collector_to_scan() -> None:
+    rng = random.Random(3)
+    lsh, terms = LshIndex(), TermIndex()
+    gc.collect()
+    before = len(gc.get_objects())
+    for number in range(2_000):
+        signature = np.array([rng.randrange(1 << 32) for _ in range(64)], dtype=np.uint32)
+        lsh.add(f"id{number}", signature)
+        terms.add(f"id{number}", _terms(rng))
+    gc.collect()
+    assert len(gc.get_objects()) - before < 100  # a list per bucket or posting: ~60,000
