@@ -1,12 +1,15 @@
 """Decision cost with a full window: `python -m syndic.benchmarks.dedup [--articles N]`.
 
 Fingerprints are computed up front (that is the parallel stage's work); the figures are the
-sequential decide() cost per article, with and without story matching, and the store size.
+sequential decide() cost per article, with and without story matching, the store size, and
+what the full window costs the cyclic garbage collector: the objects it tracks and the length
+of a full collection, a pause of the deciding worker's event loop whenever Python runs one.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import random
 import statistics
@@ -42,7 +45,9 @@ def synthetic(count: int, seed: int) -> list[NormalizedArticle]:
     return articles
 
 
-def measure(count: int, probes: int, story: bool) -> tuple[list[float], dict[str, object]]:
+def measure(
+    count: int, probes: int, story: bool
+) -> tuple[list[float], dict[str, object], tuple[int, float]]:
     settings = DedupSettings(story_threshold=2.0) if not story else DedupSettings()
     fingerprinter = Fingerprinter()
     articles = synthetic(count + probes, seed=7)
@@ -58,7 +63,19 @@ def measure(count: int, probes: int, story: bool) -> tuple[list[float], dict[str
         dedup.decide(article, fingerprint, ingested_at=start + timedelta(seconds=index))
         if index >= count:
             costs.append((time.perf_counter() - began) * 1000)
-    return costs, store
+    del articles, prints
+    return costs, store, full_collection()
+
+
+def full_collection() -> tuple[int, float]:
+    """Objects the cyclic collector tracks, and the shortest of three full collections (ms)."""
+    gc.collect()
+    pauses = []
+    for _ in range(3):
+        began = time.perf_counter()
+        gc.collect()
+        pauses.append((time.perf_counter() - began) * 1000)
+    return len(gc.get_objects()), min(pauses)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--probes", type=int, default=2_000)
     args = parser.parse_args(argv)
     for story in (False, True):
-        costs, store = measure(args.articles, args.probes, story)
+        costs, store, (tracked, pause) = measure(args.articles, args.probes, story)
         ordered = sorted(costs)
         label = "exact+near+story" if story else "exact+near      "
         print(
@@ -80,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"store bytes/article={size / entries:.0f} ({size:,} bytes, {entries:,} articles)"
             )
+            print(f"gc: {tracked:,} tracked objects, a full collection takes {pause:.0f} ms")
     return 0
 
 
