@@ -1,7 +1,8 @@
-"""The worker's logging: no debug records are built at the quieter log levels."""
+"""The worker's start: no debug records built at the quieter log levels, start-up objects frozen."""
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import pytest
@@ -25,3 +26,25 @@ def test_aiokafka_and_faust_debug_calls_build_no_records(level: str) -> None:
     finally:
         root.setLevel(saved[0])
         root.handlers[:] = saved[1]
+
+
+def test_the_worker_freezes_what_it_built_before_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import faust
+
+    from syndic.worker import run_worker
+
+    frozen_at_start: list[int] = []
+    monkeypatch.setattr(
+        faust.Worker,
+        "execute_from_commandline",
+        lambda self: frozen_at_start.append(gc.get_freeze_count()),
+    )
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers))
+    try:
+        run_worker(load_settings(overrides={"log_level": "warning"}, env={}))
+    finally:
+        gc.unfreeze()
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+    assert frozen_at_start and frozen_at_start[0] > 10_000
