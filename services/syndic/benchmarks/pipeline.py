@@ -733,6 +733,8 @@ async def measure_latency(
                 collected = await collecting
         finally:
             stop_all(procs)
+        if collected.error and settings is not None:
+            await explain_missing(settings, corpus, collected, procs)
     latencies = sorted(collected.out_ms[i] - sent_ms[i] for i in collected.out_ms if i in sent_ms)
     figures: dict[str, Any] = {
         "rate_per_s": round(rate, 1),
