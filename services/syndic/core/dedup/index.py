@@ -100,11 +100,12 @@ class TermIndex:
         entry = _NUMBER.pack(number)
         for term in terms:
             posting = self.postings.get(term)
-            at = _find_entry(posting, entry) if posting is not None else -1
-            if posting is not None and at >= 0:
-                del posting[at : at + _NUMBER.size]
-                if not posting:
-                    del self.postings[term]
+            at = -1 if posting is None else _find_entry(posting, entry)
+            if posting is None or at < 0:
+                continue
+            del posting[at : at + _NUMBER.size]
+            if not posting:
+                del self.postings[term]
 
     def candidates(
         self, terms: dict[int, float], *, top: int = 12, limit: int = 64, keep: int = 32
