@@ -21,7 +21,7 @@ from syndic.batch import build_decider, build_preparer
 from syndic.core.window import MeasuredStore
 from syndic.metrics import Metrics
 from syndic.settings import Settings
-from syndic.stream.faust_fixes import seek_between_batches, set_worker_fetch_wait
+from syndic.stream.faust_fixes import refetch_gaps, seek_between_batches, set_worker_fetch_wait
 from syndic.stream.health import Health
 from syndic.stream.recovery import complete_recovery
 from syndic.stream.stages import (
@@ -80,6 +80,9 @@ class SyndicApp:
     def _faust_app(settings: Settings) -> faust.App:
         set_worker_fetch_wait(settings.fetch_wait_ms)
         seek_between_batches()
+        refetch_gaps(
+            [settings.topic_raw, settings.internal("by-source"), settings.internal("sequenced")]
+        )
         return faust.App(
             settings.app_id,
             broker=settings.broker,
