@@ -22,9 +22,10 @@ refetch_gaps
     partition at once, a consumer fetching at the head of it is sometimes answered with the
     later producer's records before the earlier one's are visible
     (`scripts/tansu_head_fetch_probe.py`: holes of 2-3 offsets in 5 of 9 runs of 8,000 records,
-    every record there when the partition is read again). aiokafka takes the answer and moves its position past the hole, and faust counts
-    the hole as acknowledged: committed, never processed. syndic's internal topics are written
-    by every worker at once, so in a 2-worker group this lost an article now and then.
+    every record there when the partition is read again). aiokafka takes the answer and moves
+    its position past the hole, and faust counts the hole as acknowledged: committed, never
+    processed. syndic's internal topics are written by every worker at once, so in a 2-worker
+    group this lost an article now and then.
     Fix: for the topics named, a fetch answer that skips offsets is cut at the hole and the
     position stays there, so the next fetch asks again; a hole still there after a second
     (`_HOLE_PATIENCE_S`) is believed. On Apache Kafka only compaction and transaction markers
