@@ -196,3 +196,21 @@ def test_writes_cut_short_by_a_crash_still_give_the_first_verdict() -> None:
     store: dict[str, object] = {k: v for k, v in recording.items() if k != "d:a"}
     again = decide_all([first], store)[0]
     assert (again.status, again.duplicate_of) == ("unique", None) == (decided.status, None)
+
+
+def test_a_decision_that_survived_alone_puts_its_article_back_in_the_window() -> None:
+    """A crash can cut a batch's changelog between an article's decision and its window entry
+    (keys leave in the order first written). The redelivery recalls the decision and must
+    also restore the entry: otherwise a later copy of the article is not found, and the
+    stream's verdicts differ from the batch's over the same order (seen once in
+    `syndic chaos --seed 6`)."""
+    first = article("a", BASE)
+    store: dict[str, object] = {}
+    decided = decide_all([first], store)[0]
+    del store["a:a"]  # only the decision (and the counters) reached the changelog
+    copy = article("b", BASE + " and one more closing sentence")
+    again, later = decide_all([first, copy], store)
+    assert again == decided
+    assert "a:a" in store
+    assert (later.status, later.duplicate_of) == ("near", "a")
+    assert decide_all([first, copy], {})[1] == later

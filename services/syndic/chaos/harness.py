@@ -453,7 +453,8 @@ async def verify(
         dedup = batch.get("dedup") or {}
         want = (dedup.get("status"), dedup.get("duplicate_of"), batch.get("story_id"))
         if batch.get("id") != aid or want not in verdicts[aid]:
-            mismatched.append(aid)
+            # (status, duplicate_of, story_id): enough to tell which tier or match differed
+            mismatched.append(f"{aid}: stream {sorted(verdicts[aid], key=str)} batch {want}")
     result.mismatched_verdicts = len(mismatched)
     result.examples["mismatched"] = mismatched[:10]
 

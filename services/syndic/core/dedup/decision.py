@@ -123,6 +123,8 @@ class Deduplicator:
     ) -> Decision:
         previous = self._recall_decision(article.id)
         if previous is not None:
+            if f"a:{article.id}" not in self.store:
+                self._restore_entry(fingerprint, previous)
             return previous
         current = parse_iso(self.store.get("watermark"))
         event_time = self._place_in_stream(article, ingested_at, current)
@@ -155,6 +157,15 @@ class Deduplicator:
     def _recall_decision(self, article_id: str) -> Decision | None:
         stored = self.store.get(f"d:{article_id}")
         return Decision.from_dict(stored) if stored is not None else None
+
+    def _restore_entry(self, fingerprint: Fingerprint, decision: Decision) -> None:
+        """A batch's changelog leaves key by key in the order first written, so a crash can
+        cut it between an article's decision and its window entry. The recalled decision stays,
+        and the entry is written again, in the place in the order the redelivery has (the
+        articles after it in that batch left nothing): without it, a later copy of the article
+        would not find it, and the entry's decision would never expire."""
+        indexed = decision.status == "unique" and not decision.late
+        self._write_entry(fingerprint, decision, indexed=indexed)
 
     def _place_in_stream(
         self, article: NormalizedArticle, ingested_at: datetime, watermark: datetime | None
@@ -288,6 +299,11 @@ class Deduplicator:
         order, so after a crash in the middle of these writes, whatever of this article did
         reach the changelog includes its decision, and a redelivery recalls it."""
         self.store[f"d:{decision.article_id}"] = decision.to_dict()
+        self._write_entry(fingerprint, decision, indexed=indexed)
+
+    def _write_entry(self, fingerprint: Fingerprint, decision: Decision, *, indexed: bool) -> None:
+        """The article's window entry: its event time and place in the order, for expiry,
+        and, when it can be matched later, what a match needs."""
         sequence = int(self.store.get("seq", 0))
         self.store["seq"] = sequence + 1
         entry: dict[str, Any] = {"t": decision.event_time, "q": sequence}
