@@ -25,7 +25,7 @@ import pytest
 from syndic.admin import create_topics
 from syndic.broker import EmbeddedBroker, die_with_parent, free_port
 from syndic.client import consume
-from syndic.settings import Settings, load_settings
+from syndic.settings import Settings, load_settings, namespaced
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -72,14 +72,8 @@ def isolated_settings(broker: EmbeddedBroker, **overrides: Any) -> Settings:
     n = next(_counter)
     prefix = f"t{os.getpid()}-{n}"
     values: dict[str, Any] = {
+        **namespaced(prefix),
         "broker": broker.bootstrap,
-        "app_id": f"syndic-{prefix}",
-        "topic_raw": f"{prefix}.articles.raw",
-        "topic_clean": f"{prefix}.articles.clean",
-        "topic_unique": f"{prefix}.articles.unique",
-        "topic_duplicates": f"{prefix}.articles.duplicates",
-        "topic_dlq": f"{prefix}.articles.dlq",
-        "internal_prefix": f"{prefix}.syndic.",
         "session_timeout_s": 6.0,
         "heartbeat_interval_s": 0.5,
         "web_port": free_port(),

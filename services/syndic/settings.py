@@ -101,6 +101,20 @@ class Settings:
         return [f.name for f in fields(cls) if f.name != "extra"]
 
 
+def namespaced(prefix: str) -> dict[str, str]:
+    """Overrides that give one run (a test, a benchmark or chaos run) its own app id, and so
+    consumer group and changelogs, and its own topics on a broker other runs share."""
+    return {
+        "app_id": f"syndic-{prefix}",
+        "topic_raw": f"{prefix}.articles.raw",
+        "topic_clean": f"{prefix}.articles.clean",
+        "topic_unique": f"{prefix}.articles.unique",
+        "topic_duplicates": f"{prefix}.articles.duplicates",
+        "topic_dlq": f"{prefix}.articles.dlq",
+        "internal_prefix": f"{prefix}.syndic.",
+    }
+
+
 def _as_dict(settings: Settings) -> dict[str, Any]:
     return {f.name: getattr(settings, f.name) for f in fields(settings) if f.name != "extra"}
 

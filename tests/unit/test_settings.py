@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syndic.settings import SettingsError, load_settings
+from syndic.settings import Settings, SettingsError, load_settings, namespaced
 
 
 def test_defaults_are_valid():
@@ -54,3 +54,14 @@ def test_missing_config_file_is_an_error(tmp_path):
 def test_several_brokers_keep_their_order():
     settings = load_settings(overrides={"broker": "a:1, b:2"}, env={})
     assert settings.bootstrap_servers == "a:1,b:2"
+
+
+def test_namespaced_runs_share_no_topic_or_group() -> None:
+    """Tests, benchmark and chaos runs share one broker: every name a worker uses must move."""
+    one = load_settings(overrides=namespaced("run1"), env={})
+    two = load_settings(overrides=namespaced("run2"), env={})
+    names = ("app_id", "topic_raw", "topic_clean", "topic_unique", "topic_duplicates", "topic_dlq")
+    for settings in (one, two):
+        assert settings.internal("sequenced") != Settings().internal("sequenced")
+        assert all(getattr(settings, n) != getattr(Settings(), n) for n in names)
+    assert not {getattr(one, n) for n in names} & {getattr(two, n) for n in names}

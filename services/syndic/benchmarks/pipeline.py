@@ -503,18 +503,12 @@ def plan(system: str, bootstrap: str, run: RunOptions, phase: str) -> tuple[Layo
     prefix = f"bench-{run.run_id}-{system}-{phase}"
     if system in SYNDIC_WORKERS:
         from syndic.broker import free_port
-        from syndic.settings import Settings, load_settings
+        from syndic.settings import Settings, load_settings, namespaced
 
         settings = load_settings(
             overrides={
+                **namespaced(prefix),
                 "broker": bootstrap,
-                "app_id": prefix,
-                "topic_raw": f"{prefix}.articles.raw",
-                "topic_clean": f"{prefix}.articles.clean",
-                "topic_unique": f"{prefix}.articles.unique",
-                "topic_duplicates": f"{prefix}.articles.duplicates",
-                "topic_dlq": f"{prefix}.articles.dlq",
-                "internal_prefix": f"{prefix}.syndic.",
                 "raw_partitions": run.partitions,
                 "output_partitions": run.partitions,
                 "log_level": "warning",

@@ -31,7 +31,7 @@ from syndic.admin import create_topics
 from syndic.batch import dedup_lines
 from syndic.broker import EmbeddedBroker, die_with_parent, free_port
 from syndic.client import group_offsets_reader
-from syndic.settings import Settings, load_settings
+from syndic.settings import Settings, load_settings, namespaced
 
 _WORDS = [
     "council",
@@ -479,14 +479,8 @@ def _settings(bootstrap: str, seed: int) -> Settings:
     prefix = f"chaos{seed}-{os.getpid()}-{int(time.time())}"
     return load_settings(
         overrides={
+            **namespaced(prefix),
             "broker": bootstrap,
-            "app_id": f"syndic-{prefix}",
-            "topic_raw": f"{prefix}.articles.raw",
-            "topic_clean": f"{prefix}.articles.clean",
-            "topic_unique": f"{prefix}.articles.unique",
-            "topic_duplicates": f"{prefix}.articles.duplicates",
-            "topic_dlq": f"{prefix}.articles.dlq",
-            "internal_prefix": f"{prefix}.syndic.",
             "session_timeout_s": 6.0,
             "heartbeat_interval_s": 0.5,
         },
