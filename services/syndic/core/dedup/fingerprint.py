@@ -79,7 +79,7 @@ class Fingerprinter:
             url=canonical_url(article.url),
             signature=minhash(hashes),
             shingles=int(hashes.size),
-            terms=story_terms(text),
+            terms=story_terms(text, article.lang),
         )
 
 

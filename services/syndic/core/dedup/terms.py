@@ -6,6 +6,13 @@ without fitting anything on the stream. Events are mostly told apart by who, whe
 double: a capitalised word that is not merely the first word of a sentence (or that is rare
 anyway), and a number. Possessives and curly apostrophes fold onto the bare word, so "Korea's"
 and "Korea" are one term.
+
+The prior is the article's own language's (the normalizer detects it), for the languages
+wordfreq covers with plain word splitting; others, and articles of unknown language, use
+English's. Under English's prior every word of a German article reads as rare, so the words any
+German article uses ("sagte", "wurde", "nach") weigh like names and unrelated articles share
+their heaviest terms. In German every noun is capitalised, so there a capital marks a name only
+for a rare word, as at a sentence start.
 """
 
 from __future__ import annotations
@@ -26,22 +33,46 @@ from syndic.core.memo import BoundedMemo
 TOP_TERMS = 40
 NAME_WEIGHT = 2.0
 NUMBER_WEIGHT = 2.0
-_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w']*|\d[\d.,]*\d|\d")
+# A word starts with a letter of any script (not a digit or "_"); a number is digits.
+_TOKEN = re.compile(r"[^\W\d_][\w']*|\d[\d.,]*\d|\d")
 # A sentence's first token: at a line's start or after closing punctuation and a space, past
 # anything that cannot start a token.
-_FIRST_TOKEN = re.compile(
-    r"(?:^|[.!?\"\u201d]\s)[^A-Za-z\u00C0-\u024F\d]*?(" + _TOKEN.pattern + ")", re.MULTILINE
-)
+_FIRST_TOKEN = re.compile(r"(?:^|[.!?\"\u201d]\s)[\W_]*?(" + _TOKEN.pattern + ")", re.MULTILINE)
 _MAX_ZIPF = 7.0
 _COMMON_ZIPF = 3.5  # a sentence-initial capital counts as a name only when the word is rare
+# wordfreq languages whose words it looks up without an extra segmenter (ja, ko, zh need one)
+_PRIOR_LANGUAGES = frozenset(
+    "ar bg bn ca cs da de el en es fa fi fil fr he hi hu id is it lt lv mk ms nb nl pl pt ro "  # noqa: SIM905
+    "ru sh sk sl sv ta tr uk ur vi".split()
+)
+_NOUNS_CAPITALISED = frozenset({"de"})
 
 
-def _zipf_of(word: str) -> float:
-    return float(zipf_frequency(word, "en"))
+class _Prior:
+    """One language's word frequencies and the IDF-like weights drawn from them, cached."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.zipf: BoundedMemo[str, float] = BoundedMemo(self._zipf_of, maxsize=200_000)
+        self.idf: BoundedMemo[str, float] = BoundedMemo(self._idf_of, maxsize=200_000)
+        self.capital_is_name = language not in _NOUNS_CAPITALISED
+
+    def _zipf_of(self, word: str) -> float:
+        return float(zipf_frequency(word, self.language))
+
+    def _idf_of(self, word: str) -> float:
+        return float(max(0.0, _MAX_ZIPF - self.zipf[word]) ** 1.5)
 
 
-def _idf_of(word: str) -> float:
-    return float(max(0.0, _MAX_ZIPF - _zipf[word]) ** 1.5)
+_PRIORS: dict[str, _Prior] = {}
+
+
+def _prior(language: str | None) -> _Prior:
+    code = language if language in _PRIOR_LANGUAGES else "en"
+    prior = _PRIORS.get(code)
+    if prior is None:
+        prior = _PRIORS[code] = _Prior(code)
+    return prior
 
 
 def _key_of(token: str) -> str:
@@ -51,20 +82,20 @@ def _key_of(token: str) -> str:
     return key.strip("'")
 
 
-_zipf: BoundedMemo[str, float] = BoundedMemo(_zipf_of, maxsize=200_000)
-_idf: BoundedMemo[str, float] = BoundedMemo(_idf_of, maxsize=200_000)
 _key: BoundedMemo[str, str] = BoundedMemo(_key_of, maxsize=200_000)
 
 
-def _kind_weight(token: str, key: str, first: bool) -> float:
+def _kind_weight(token: str, key: str, first: bool, prior: _Prior) -> float:
     if token[0].isdigit():
         return NUMBER_WEIGHT
-    if token[0].isupper() and (not first or _zipf[key] < _COMMON_ZIPF):
+    if token[0].isupper() and (
+        (not first and prior.capital_is_name) or prior.zipf[key] < _COMMON_ZIPF
+    ):
         return NAME_WEIGHT
     return 1.0
 
 
-def story_terms(text: str, top: int = TOP_TERMS) -> dict[int, float]:
+def story_terms(text: str, language: str | None = "en", top: int = TOP_TERMS) -> dict[int, float]:
     """Hashed term -> L2-normalised weight; hashing keeps the stored summary small and fixed.
 
     Written for speed, since it runs on every article: tokens are counted and folded in C
@@ -72,6 +103,7 @@ def story_terms(text: str, top: int = TOP_TERMS) -> dict[int, float]:
     over the capitalised or numeric tokens (for the name/number bonus), the sentences (for
     their first token) and the `top` terms kept. A token seen anywhere but at a sentence start
     gets the more generous weight, as the rule for names wants."""
+    prior = _prior(language)
     text = text.replace("\u2019", "'")
     tokens = _TOKEN.findall(text)
     counts = Counter(map(_key.__getitem__, tokens))
@@ -79,8 +111,8 @@ def story_terms(text: str, top: int = TOP_TERMS) -> dict[int, float]:
     if not keys:
         return {}
     weights = _tf_weights(np.fromiter(map(counts.__getitem__, keys), np.int64, len(keys)))
-    weights *= np.fromiter(map(_idf.__getitem__, keys), np.float64, len(keys))
-    bonus = _name_and_number_bonus(text, tokens)
+    weights *= np.fromiter(map(prior.idf.__getitem__, keys), np.float64, len(keys))
+    bonus = _name_and_number_bonus(text, tokens, prior)
     if bonus:
         weights *= np.fromiter(map(bonus.get, keys, repeat(1.0)), np.float64, len(keys))
     best = _top(keys, weights, top)
@@ -104,7 +136,7 @@ def _tf_weights(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     return weights
 
 
-def _name_and_number_bonus(text: str, tokens: list[str]) -> dict[str, float]:
+def _name_and_number_bonus(text: str, tokens: list[str], prior: _Prior) -> dict[str, float]:
     """Key -> bonus for the keys of capitalised and numeric tokens (the rest weigh 1)."""
     marked = Counter(compress(tokens, map(not_, map(str.islower, map(itemgetter(0), tokens)))))
     if not marked:
@@ -113,7 +145,7 @@ def _name_and_number_bonus(text: str, tokens: list[str]) -> dict[str, float]:
     bonus: dict[str, float] = {}
     for token, count in marked.items():
         key = _key[token]
-        weight = _kind_weight(token, key, count == initial[token])
+        weight = _kind_weight(token, key, count == initial[token], prior)
         if weight > bonus.get(key, 1.0):
             bonus[key] = weight
     return bonus
