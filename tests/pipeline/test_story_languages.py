@@ -49,3 +49,16 @@ def test_the_german_prior_separates_what_the_english_one_blurs() -> None:
     }
     assert unrelated["de"] < 0.05 < 0.1 < unrelated["en"]
     assert related["de"] > 0.5 > related["en"]
+
+
+def test_words_of_any_script_are_terms() -> None:
+    """Cyrillic and Greek words count (a Latin-only token pattern left only the numbers)."""
+    russian = (
+        "Городской совет в понедельник решил отремонтировать старый мост. "
+        "Работы начнутся в 2027 году."
+    )
+    greek = (
+        "Το δημοτικό συμβούλιο αποφάσισε τη Δευτέρα να επισκευάσει την παλιά γέφυρα του ποταμού."
+    )
+    assert len(story_terms(russian, "ru")) >= 8
+    assert len(story_terms(greek, "el")) >= 8
