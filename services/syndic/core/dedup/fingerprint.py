@@ -72,7 +72,7 @@ class Fingerprinter:
         self.settings = settings
 
     def compute(self, article: NormalizedArticle) -> Fingerprint:
-        hashes = shingle_hashes(words(article.fingerprint_text))
+        hashes = shingle_hashes(words(article.fingerprint_text, article.lang))
         text = f"{article.title}\n{article.text}" if article.title else article.text
         return Fingerprint(
             content_hash=article.content_hash,

@@ -8,6 +8,8 @@ modulo, the costly part of the textbook (a*x + b) mod p.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import numpy.typing as npt
 import xxhash
@@ -24,8 +26,17 @@ _B = _rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
 
 
-def words(text: str) -> list[str]:
+# Chinese and Japanese write no spaces between words: each ideograph or kana is a word here,
+# so shingles are character 3-grams, the usual unit for near-duplicates in these scripts.
+_CHARACTER_LANGUAGES = frozenset({"zh", "ja"})
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CHARACTER_WORDS = re.compile(f"[{_IDEOGRAPHS}]|[^\\s{_IDEOGRAPHS}]+")
+
+
+def words(text: str, language: str | None = None) -> list[str]:
     """`text` is a fingerprint form (case-folded, word characters and single spaces)."""
+    if language in _CHARACTER_LANGUAGES:
+        return _CHARACTER_WORDS.findall(text)
     return text.split()
 
 

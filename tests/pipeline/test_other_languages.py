@@ -1,8 +1,8 @@
-"""Stories in a language other than English: the term prior must be the article's own.
+"""Articles in languages other than English: stories and near-duplicates.
 
 The fixtures are written for these tests: two write-ups of one council decision (a bridge to be
-repaired) and an unrelated storm report, all in German, with no `lang` given, so the
-normalizer's detection picks the prior.
+repaired) and an unrelated storm report in German, and the decision again in Chinese, with no
+`lang` given, so the normalizer's detection picks the term prior and the word splitting.
 """
 
 from __future__ import annotations
@@ -62,3 +62,22 @@ def test_words_of_any_script_are_terms() -> None:
     )
     assert len(story_terms(russian, "ru")) >= 8
     assert len(story_terms(greek, "el")) >= 8
+
+
+def test_chinese_copies_are_near_duplicates() -> None:
+    """Chinese has no spaces between words: a lightly edited copy is found only when shingles
+    are character 3-grams (split on punctuation alone, its clauses differ)."""
+    original = _text("zh_bridge_council.txt").strip()
+    edited = original.replace("两年", "三年").replace("反对派", "在野党")
+    cut = original[: len(original) * 85 // 100]
+    lines = [
+        orjson.dumps({"id": name, "source": name, "text": text})
+        for name, text in (("original", original), ("edited", edited), ("cut", cut))
+    ]
+    out = {o["id"]: o for o in dedup_lines(lines, Settings())}
+    assert out["original"]["lang"] == "zh"
+    for copy in ("edited", "cut"):
+        assert (out[copy]["dedup"]["status"], out[copy]["dedup"]["duplicate_of"]) == (
+            "near",
+            "original",
+        )
