@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from syndic.core.normalize import BoilerplateMemory, Normalizer
+from syndic.core.normalize import BoilerplateMemory, Normalizer, Position
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "normalize"
 
@@ -140,3 +140,19 @@ def test_wire_dateline_inline_links_photo_credit_and_credits() -> None:
         assert gone not in article.text, gone
     assert "MILAN, Italy (AP) — Snow and high winds" in article.text
     assert article.text.endswith("the kitchen had stayed open through the night.")
+
+
+def test_memory_counts_an_article_once_per_position_in_its_partition():
+    store: dict[str, object] = {}
+    lines = ["Gazette Morning Edition"]
+    BoilerplateMemory(store, position=Position(2, 10)).record("g", lines)
+    again = BoilerplateMemory(store, position=Position(2, 10))
+    assert again.already_counted("g")
+    assert again.count("g", lines[0]) == 0  # as on its first delivery: not counting itself
+    again.record("g", lines)
+    assert BoilerplateMemory(store).count("g", lines[0]) == 1
+    BoilerplateMemory(store, position=Position(2, 11)).record("g", lines)
+    # after a change of partition count the source's offsets start over elsewhere
+    BoilerplateMemory(store, position=Position(0, 3)).record("g", lines)
+    assert BoilerplateMemory(store).count("g", lines[0]) == 3
+    assert store["bpo:g"] == [0, 3]

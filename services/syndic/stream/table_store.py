@@ -16,7 +16,13 @@ value: the decision rewrites its sequence counter and watermark for
 every article and the boilerplate memory bumps the same counters again and again, so a batch of
 200 articles sent ~30 changelog records per article before and a few per article now. Keys are
 sent in the order they were first written, so an article's decision (its first write) still
-reaches the changelog before the rest of its entries.
+reaches the changelog before the rest of its entries, and an eviction's tombstones before the
+writes of the articles that followed it.
+
+A store made with `last_write_order` sends keys in the order they were last written instead.
+The boilerplate memory wants that: it writes each article's position after its counts, and a
+position that reached the changelog then vouches for every count before it, even when a crash
+cuts the batch's records short.
 """
 
 from __future__ import annotations
@@ -32,9 +38,10 @@ _ABSENT = object()
 
 
 class TableStore(MutableMapping[str, Any]):
-    def __init__(self, table: Any, partition: int) -> None:
+    def __init__(self, table: Any, partition: int, *, last_write_order: bool = False) -> None:
         self.table = table
         self.partition = partition
+        self.last_write_order = last_write_order
         self._dirty: dict[str, None] = {}
 
     def __getitem__(self, key: str) -> Any:
@@ -42,10 +49,15 @@ class TableStore(MutableMapping[str, Any]):
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.table.data[key] = value
-        self._dirty[key] = None
+        self._mark_dirty(key)
 
     def __delitem__(self, key: str) -> None:
         del self.table.data[key]
+        self._mark_dirty(key)
+
+    def _mark_dirty(self, key: str) -> None:
+        if self.last_write_order:
+            self._dirty.pop(key, None)
         self._dirty[key] = None
 
     def __iter__(self) -> Iterator[str]:
