@@ -26,6 +26,7 @@ def test_short_chaos_profile_loses_nothing(tmp_path: Path) -> None:
     assert result["sent"] == 1500
     assert result["lost"] == 0, result["examples"]
     assert result["mismatched_verdicts"] == 0, result["examples"]
+    assert result["mismatched_texts"] == 0, result["examples"]
     assert result["conflicting_verdicts"] == 0, result["examples"]
     assert result["offset_regressions"] == 0, result["examples"]
     assert len(result["kills"]) == 3

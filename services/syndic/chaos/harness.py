@@ -116,30 +116,53 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(words).capitalize() + "."
 
 
+def _boilerplate(outlet: int, rng: random.Random) -> tuple[list[str], list[str]]:
+    """An outlet's masthead and footer lines, each with its own frequency. The rare ones keep
+    crossing the memory's threshold as its counters age, which is where counting a redelivered
+    article twice would change what is cut (and so the text and the verdicts)."""
+    head = [f"The Outlet {outlet} Courier"] if rng.random() < 0.9 else []
+    footers = [
+        (f"The outlet {outlet} newsroom thanks its readers", 0.5),
+        (f"Outlet {outlet} harbour notices appear on Thursdays", 0.1),
+        (f"The outlet {outlet} weather desk expects a calm week", 0.03),
+    ]
+    return head, [line for line, share in footers if rng.random() < share]
+
+
+def _paragraphs(sentences: list[str]) -> list[str]:
+    return [" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 2)]
+
+
 def generate_articles(count: int, seed: int) -> list[dict[str, Any]]:
-    """Synthetic articles: ~10 % exact copies, ~15 % other takes on a known story, rest new."""
+    """Synthetic articles: ~10 % exact copies, ~15 % other takes on a known story, rest new;
+    each body (paragraphs of two sentences) between its outlet's masthead and some of its
+    footer lines."""
     rng = random.Random(seed)
     articles: list[dict[str, Any]] = []
+    bodies: list[list[str]] = []
     stories: list[list[str]] = []
     published = "2026-01-15T12:00:00Z"
     for n in range(count):
         roll = rng.random()
-        source = f"outlet-{rng.randint(1, 40)}"
+        outlet = rng.randint(1, 40)
+        source = f"outlet-{outlet}"
         if articles and roll < 0.10:
-            original = rng.choice(articles)
-            text, title = original["text"], original["title"]
+            original = rng.randrange(len(articles))
+            body, title = bodies[original], articles[original]["title"]
         elif stories and roll < 0.25:
             base = rng.choice(stories)
             kept = base[: max(3, len(base) * 2 // 3)]
-            text = " ".join(kept + [_sentence(rng) for _ in range(rng.randint(2, 5))])
+            body = _paragraphs(kept + [_sentence(rng) for _ in range(rng.randint(2, 5))])
             title = kept[0][:60]
         else:
             sentences = [_sentence(rng) for _ in range(rng.randint(8, 14))]
             stories.append(sentences)
-            text, title = " ".join(sentences), sentences[0][:60]
+            body, title = _paragraphs(sentences), sentences[0][:60]
+        bodies.append(body)
+        head, footers = _boilerplate(outlet, rng)
         articles.append(
-            {"id": f"chaos-{seed}-{n}", "source": source, "title": title, "text": text,
-             "published_at": published}
+            {"id": f"chaos-{seed}-{n}", "source": source, "title": title,
+             "text": "\n".join([*head, *body, *footers]), "published_at": published}
         )  # fmt: skip
     return articles
 
@@ -161,6 +184,7 @@ class Result:
     lost: int = 0
     duplicated_deliveries: int = 0
     mismatched_verdicts: int = 0
+    mismatched_texts: int = 0
     conflicting_verdicts: int = 0
     offset_regressions: int = 0
     kills: list[dict[str, Any]] = field(default_factory=list)
@@ -170,8 +194,8 @@ class Result:
     @property
     def ok(self) -> bool:
         return not (
-            self.lost or self.mismatched_verdicts or self.conflicting_verdicts
-            or self.offset_regressions
+            self.lost or self.mismatched_verdicts or self.mismatched_texts
+            or self.conflicting_verdicts or self.offset_regressions
         )  # fmt: skip
 
 
@@ -426,6 +450,7 @@ async def verify(
     clean = await _read_all(settings, [settings.topic_clean], idle=3.0)
     dlq = await _read_all(settings, [settings.topic_dlq], idle=1.0)
     verdicts: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
+    texts: dict[str, set[str]] = defaultdict(set)
     deliveries: dict[str, int] = defaultdict(int)
     first_sequence: dict[str, int] = {}
     for m in clean:
@@ -434,6 +459,7 @@ async def verify(
         deliveries[aid] += 1
         dedup = body.get("dedup") or {}
         verdicts[aid].add((dedup.get("status"), dedup.get("duplicate_of"), body.get("story_id")))
+        texts[aid].add(body.get("content_hash"))
         seq = int(body.get("sequence", 0))
         first_sequence[aid] = min(seq, first_sequence.get(aid, seq))
     dlq_ids = {_record_id(m.topic, m.key, m.value) for m in dlq}
@@ -448,8 +474,11 @@ async def verify(
     result.examples["conflicting"] = conflicting[:10]
     order = sorted(first_sequence, key=lambda aid: first_sequence[aid])
     expected = dedup_lines((lines[aid] for aid in order if aid in lines), settings)
-    mismatched = []
+    mismatched, mistexted = [], []
     for aid, batch in zip((a for a in order if a in lines), expected, strict=True):
+        if batch.get("content_hash") not in texts[aid]:
+            # normalized differently: the boilerplate memory saw another history of its source
+            mistexted.append(f"{aid}: stream {sorted(texts[aid], key=str)} batch {batch['text']!r}")
         dedup = batch.get("dedup") or {}
         want = (dedup.get("status"), dedup.get("duplicate_of"), batch.get("story_id"))
         if batch.get("id") != aid or want not in verdicts[aid]:
@@ -457,6 +486,8 @@ async def verify(
             mismatched.append(f"{aid}: stream {sorted(verdicts[aid], key=str)} batch {want}")
     result.mismatched_verdicts = len(mismatched)
     result.examples["mismatched"] = mismatched[:10]
+    result.mismatched_texts = len(mistexted)
+    result.examples["mismatched_texts"] = mistexted[:10]
 
 
 def render(result: Result) -> str:
@@ -465,6 +496,7 @@ def render(result: Result) -> str:
         ("lost", result.lost),
         ("duplicated deliveries", result.duplicated_deliveries),
         ("mismatched verdicts", result.mismatched_verdicts),
+        ("mismatched texts", result.mismatched_texts),
         ("conflicting verdicts", result.conflicting_verdicts),
         ("offset regressions", result.offset_regressions),
         ("seconds", result.seconds),
