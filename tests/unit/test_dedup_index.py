@@ -9,6 +9,7 @@ import random
 
 import numpy as np
 
+from syndic.core.dedup.fingerprint import decode_terms, encode_terms
 from syndic.core.dedup.index import _NUMBER, LshIndex, TermIndex, _find_entry
 
 
@@ -52,6 +53,7 @@ def test_lsh_buckets_give_candidates_in_arrival_order_and_drop_removed_ones() ->
     assert index.candidates(signature) == ["b"]
     index.remove("b", signature)
     assert index.buckets == {}
+    assert all(key < 1 << 60 for key in index._keys(np.full(64, 0xFFFFFFFF, dtype=np.uint32)))
 
 
 def test_a_full_window_adds_almost_nothing_for_the_garbage_collector_to_scan() -> None:
@@ -65,3 +67,12 @@ def test_a_full_window_adds_almost_nothing_for_the_garbage_collector_to_scan() -
         terms.add(f"id{number}", _terms(rng))
     gc.collect()
     assert len(gc.get_objects()) - before < 100  # a list per bucket or posting: ~60,000
+
+
+def test_decoded_term_vectors_share_their_numbers() -> None:
+    """A window holds one decoded vector per article: equal terms and weights are one object."""
+    encoded = encode_terms({3_000_000_000: 0.5, 7: 0.25})
+    first, second = decode_terms(encoded), decode_terms(encoded)
+    assert first == {3_000_000_000: 128 / 255, 7: 64 / 255}
+    for (key_a, weight_a), (key_b, weight_b) in zip(first.items(), second.items(), strict=True):
+        assert key_a is key_b and weight_a is weight_b

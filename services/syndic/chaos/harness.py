@@ -450,7 +450,7 @@ async def verify(
     clean = await _read_all(settings, [settings.topic_clean], idle=3.0)
     dlq = await _read_all(settings, [settings.topic_dlq], idle=1.0)
     verdicts: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
-    texts: dict[str, set[str]] = defaultdict(set)
+    texts: dict[str, dict[str, str]] = defaultdict(dict)  # id -> content hash -> text
     deliveries: dict[str, int] = defaultdict(int)
     first_sequence: dict[str, int] = {}
     for m in clean:
@@ -459,7 +459,7 @@ async def verify(
         deliveries[aid] += 1
         dedup = body.get("dedup") or {}
         verdicts[aid].add((dedup.get("status"), dedup.get("duplicate_of"), body.get("story_id")))
-        texts[aid].add(body.get("content_hash"))
+        texts[aid][body.get("content_hash")] = body.get("text", "")
         seq = int(body.get("sequence", 0))
         first_sequence[aid] = min(seq, first_sequence.get(aid, seq))
     dlq_ids = {_record_id(m.topic, m.key, m.value) for m in dlq}
@@ -478,7 +478,7 @@ async def verify(
     for aid, batch in zip((a for a in order if a in lines), expected, strict=True):
         if batch.get("content_hash") not in texts[aid]:
             # normalized differently: the boilerplate memory saw another history of its source
-            mistexted.append(f"{aid}: stream {sorted(texts[aid], key=str)} batch {batch['text']!r}")
+            mistexted.append(f"{aid} ({batch.get('source')}): {_line_diff(texts[aid], batch)}")
         dedup = batch.get("dedup") or {}
         want = (dedup.get("status"), dedup.get("duplicate_of"), batch.get("story_id"))
         if batch.get("id") != aid or want not in verdicts[aid]:
@@ -488,6 +488,16 @@ async def verify(
     result.examples["mismatched"] = mismatched[:10]
     result.mismatched_texts = len(mistexted)
     result.examples["mismatched_texts"] = mistexted[:10]
+
+
+def _line_diff(stream_texts: dict[str, str], batch: dict[str, Any]) -> str:
+    """Which lines the stream kept or cut where the batch did not, per stream text."""
+    want = set(str(batch.get("text", "")).splitlines())
+    parts = []
+    for text in stream_texts.values():
+        got = set(text.splitlines())
+        parts.append(f"stream kept {sorted(got - want)} cut {sorted(want - got)}")
+    return "; ".join(parts)
 
 
 def render(result: Result) -> str:

@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from syndic.core.dedup.shingle import minhash, shingle_hashes, words
 from syndic.core.dedup.terms import story_terms
+from syndic.core.memo import BoundedMemo
 from syndic.core.model import NormalizedArticle
 
 
@@ -31,10 +32,18 @@ def encode_terms(terms: dict[int, float]) -> str:
 
 
 def decode_terms(text: str) -> dict[int, float]:
+    """Decoded vectors live in the window's term index, one per article, so their numbers are
+    shared objects: a weight is one of 256 quanta and a term hash the one int every vector
+    holding that term uses (~1.3 KB per article less than a fresh int and float per term)."""
     raw = base64.b64decode(text)
     count = len(raw) // 5
-    hashes = np.frombuffer(raw[: 4 * count], dtype="<u4")
-    return {int(h): raw[4 * count + i] / 255.0 for i, h in enumerate(hashes)}
+    hashes: list[int] = np.frombuffer(raw[: 4 * count], dtype="<u4").tolist()
+    weights = map(_QUANTA.__getitem__, raw[4 * count : 5 * count])
+    return dict(zip(map(_shared_term.__getitem__, hashes), weights, strict=True))
+
+
+_QUANTA = tuple(q / 255.0 for q in range(256))
+_shared_term: BoundedMemo[int, int] = BoundedMemo(lambda term: term, maxsize=262_144)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -15,43 +15,71 @@ class LshIndex:
     """Bands of 2 rows make pairs with Jaccard >= 0.3 candidates with high probability, which
     truncated copies (high containment, low resemblance) need.
 
-    A bucket is a tuple, not a list: an article fills 32 buckets, nearly all of them alone, and
-    a tuple of strings drops out of the cyclic garbage collector's view after its first pass,
-    where a list stays in it for good. With lists the window was ~27 tracked objects per
-    article and a full collection paused the deciding worker ~100 ms at 3,000 articles (and
-    grows with the window); buckets are small, so rebuilding one on a change costs little."""
+    Memory is what this index is about: each article fills 32 buckets, nearly all of them
+    alone, so a bucket costs as little as a dict entry can. Its key is one int under 2**60 (the
+    band's two rows and the band number mixed into 60 bits: 32 bytes, where a (band, bytes)
+    tuple took ~100), and a bucket of one article holds the article's id itself, the string
+    the window already keeps; only a shared bucket becomes a tuple. Two different bands
+    landing on one key would only add a candidate, which the resemblance check then judges
+    like any other. Neither an int nor a string is tracked by the cyclic garbage collector,
+    and a tuple of strings drops out of its view after its first pass (lists, used first,
+    made a full collection pause the deciding worker ~100 ms at 3,000 articles)."""
 
     def __init__(self) -> None:
-        self.buckets: dict[tuple[int, bytes], tuple[str, ...]] = {}
+        self.buckets: dict[int, str | tuple[str, ...]] = {}
 
     @staticmethod
-    def _keys(signature: npt.NDArray[np.uint32]) -> list[tuple[int, bytes]]:
-        return [
-            (band, signature[band * BAND_ROWS : (band + 1) * BAND_ROWS].tobytes())
-            for band in range(signature.size // BAND_ROWS)
-        ]
+    def _keys(signature: npt.NDArray[np.uint32]) -> list[int]:
+        bands = signature.size // BAND_ROWS
+        rows = signature[: bands * BAND_ROWS].astype(np.uint64).reshape(bands, BAND_ROWS)
+        mixed = ((rows[:, 0] << np.uint64(32)) | rows[:, 1]) ^ _BAND_SALT[:bands]
+        keys: list[int] = ((mixed * _MIX) >> np.uint64(4)).tolist()
+        return keys
 
     def add(self, article_id: str, signature: npt.NDArray[np.uint32]) -> None:
         buckets = self.buckets
         for key in self._keys(signature):
-            buckets[key] = (*buckets.get(key, ()), article_id)
+            held = buckets.get(key)
+            if held is None:
+                buckets[key] = article_id
+            elif isinstance(held, str):
+                buckets[key] = (held, article_id)
+            else:
+                buckets[key] = (*held, article_id)
 
     def remove(self, article_id: str, signature: npt.NDArray[np.uint32]) -> None:
+        buckets = self.buckets
         for key in self._keys(signature):
-            bucket = self.buckets.get(key, ())
-            if article_id in bucket:
-                kept = tuple(member for member in bucket if member != article_id)
-                if kept:
-                    self.buckets[key] = kept
-                else:
-                    del self.buckets[key]
+            held = buckets.get(key)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                if held == article_id:
+                    del buckets[key]
+                continue
+            kept = tuple(member for member in held if member != article_id)
+            if not kept:
+                del buckets[key]
+            else:
+                buckets[key] = kept[0] if len(kept) == 1 else kept
 
     def candidates(self, signature: npt.NDArray[np.uint32]) -> list[str]:
         seen: dict[str, None] = {}
+        buckets = self.buckets
         for key in self._keys(signature):
-            for article_id in self.buckets.get(key, ()):
-                seen[article_id] = None
+            held = buckets.get(key)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                seen[held] = None
+            else:
+                seen.update(dict.fromkeys(held))
         return list(seen)
+
+
+_rng = np.random.default_rng(20241125)  # fixed: every worker must derive the same keys
+_BAND_SALT = _rng.integers(0, 1 << 63, size=64, dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection of 64-bit words
 
 
 class TermIndex:
