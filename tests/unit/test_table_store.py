@@ -37,13 +37,3 @@ def test_records_are_what_faust_itself_writes_so_its_recovery_reads_them():
     json = codecs.get_codec("json")
     assert record.key == json.dumps("bpn:café")
     assert record.value == json.dumps({"n": 1.5, "lines": ["é"]})
-
-
-def test_a_last_write_order_store_sends_each_key_at_its_last_write():
-    store = TableStore(_table("t"), partition=0, last_write_order=True)
-    store["bp:s:0:1"] = 1
-    store["bpo:s"] = [0, 7]
-    store["bp:s:0:2"] = 1
-    store["bp:s:0:1"] = 2
-    store["bpo:s"] = [0, 8]
-    assert [r.key for r in store.changelog()] == [b'"bp:s:0:2"', b'"bp:s:0:1"', b'"bpo:s"']

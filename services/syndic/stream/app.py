@@ -191,9 +191,7 @@ class SyndicApp:
             self._memory_stores = {p: s for p, s in self._memory_stores.items() if p not in stale}
         for partition in partitions:
             if partition not in self._memory_stores:
-                self._memory_stores[partition] = TableStore(
-                    self.source_table, partition, last_write_order=True
-                )
+                self._memory_stores[partition] = TableStore(self.source_table, partition)
         return {p: self._memory_stores[p] for p in partitions}
 
     def decision_changelog(self) -> list[OutMessage]:

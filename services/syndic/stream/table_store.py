@@ -13,16 +13,11 @@ records still queued (docs/reliability.md, cause 1), and costs a future and call
 record. The records are the ones faust writes (JSON key and value, a null value deletes),
 so faust's recovery and `stream/recovery.py` read them as before. Each key goes with its last
 value: the decision rewrites its sequence counter and watermark for
-every article and the boilerplate memory bumps the same counters again and again, so a batch of
+every article and the boilerplate memory rewrites its source's value for each article, so a batch of
 200 articles sent ~30 changelog records per article before and a few per article now. Keys are
 sent in the order they were first written, so an article's decision (its first write) still
 reaches the changelog before the rest of its entries, and an eviction's tombstones before the
 writes of the articles that followed it.
-
-A store made with `last_write_order` sends keys in the order they were last written instead.
-The boilerplate memory wants that: it writes each article's position after its counts, and a
-position that reached the changelog then vouches for every count before it, even when a crash
-cuts the batch's records short.
 """
 
 from __future__ import annotations
@@ -38,10 +33,9 @@ _ABSENT = object()
 
 
 class TableStore(MutableMapping[str, Any]):
-    def __init__(self, table: Any, partition: int, *, last_write_order: bool = False) -> None:
+    def __init__(self, table: Any, partition: int) -> None:
         self.table = table
         self.partition = partition
-        self.last_write_order = last_write_order
         self._dirty: dict[str, None] = {}
 
     def __getitem__(self, key: str) -> Any:
@@ -49,15 +43,10 @@ class TableStore(MutableMapping[str, Any]):
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.table.data[key] = value
-        self._mark_dirty(key)
+        self._dirty[key] = None
 
     def __delitem__(self, key: str) -> None:
         del self.table.data[key]
-        self._mark_dirty(key)
-
-    def _mark_dirty(self, key: str) -> None:
-        if self.last_write_order:
-            self._dirty.pop(key, None)
         self._dirty[key] = None
 
     def __iter__(self) -> Iterator[str]:

@@ -119,12 +119,7 @@ class Normalizer:
         zone = self.settings.memory_zone_lines
         limit = self.settings.memory_max_line_chars
         candidates = [line for line in raw_lines[:zone] + raw_lines[-zone:] if len(line) <= limit]
-        repeated = {
-            line
-            for line in set(candidates)
-            if memory.count(source, line) >= self.settings.memory_min_repeats
-        }
-        memory.record(source, candidates)
+        repeated = memory.repeated(source, candidates, self.settings.memory_min_repeats)
         result = [line for line in kept if line not in repeated]
         # A story the source happens to resend must not vanish: keep it whole then.
         return result if len(result) * 2 >= len(kept) else kept
