@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from syndic.core.normalize import BoilerplateMemory, Normalizer, Position
+from syndic.core.normalize import BoilerplateMemory, Normalizer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "normalize"
 
@@ -142,32 +142,27 @@ def test_wire_dateline_inline_links_photo_credit_and_credits() -> None:
     assert article.text.endswith("the kitchen had stayed open through the night.")
 
 
-def test_memory_counts_an_article_once_per_position_in_its_partition():
+def test_memory_counts_an_article_id_once():
+    """A redelivery, at its own offset or at a new one (routed twice), loses what it lost the
+    first time and changes no count."""
     store: dict[str, object] = {}
     lines = ["Gazette Morning Edition", "Weather desk notes"]
 
-    def deliver(position: Position | None, min_repeats: int = 3) -> set[str]:
-        return BoilerplateMemory(store, position=position).repeated("g", lines, min_repeats)
+    def deliver(article_id: str) -> set[str]:
+        return BoilerplateMemory(store).repeated("g", article_id, lines, 3)
 
-    for offset in range(3):
-        assert deliver(Position(2, offset)) == set()
-    assert deliver(Position(2, 3)) == set(lines)  # three articles carried them before
+    for n in range(3):
+        assert deliver(f"a{n}") == set()
+    assert deliver("a3") == set(lines)  # three articles carried them before
     assert BoilerplateMemory(store).count("g", lines[0]) == 4
-    # a redelivery loses what it lost the first time and changes no count
-    assert deliver(Position(2, 1)) == set()
-    assert deliver(Position(2, 3)) == set(lines)
+    assert deliver("a1") == set()
+    assert deliver("a3") == set(lines)
     assert BoilerplateMemory(store).count("g", lines[0]) == 4
-    # after a change of partition count the source's offsets start over elsewhere
-    deliver(Position(0, 0))
-    assert BoilerplateMemory(store).count("g", lines[0]) == 5
-    assert store["bp:g"]["at"] == [0, 0]  # type: ignore[index]
 
 
-def test_a_redelivery_older_than_the_recent_answers_does_not_count_itself():
+def test_memory_remembers_the_answers_of_a_bounded_number_of_articles():
     store: dict[str, object] = {}
-    lines = ["Gazette Morning Edition"]
-    for offset in range(3):
-        BoilerplateMemory(store, position=Position(0, offset), age_every=2**20).record("g", lines)
-    store["bp:g"]["recent"].clear()  # type: ignore[index]
-    memory = BoilerplateMemory(store, position=Position(0, 2))
-    assert memory.repeated("g", lines, 3) == set()  # 3 counts, one of them its own
+    memory = BoilerplateMemory(store, age_every=16)
+    for n in range(100):
+        memory.repeated("g", f"a{n}", [f"line {n}"], 3)
+    assert list(store["bp:g"]["recent"]) == [f"a{n}" for n in range(84, 100)]  # type: ignore[index]

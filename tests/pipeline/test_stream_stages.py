@@ -171,7 +171,8 @@ def _envelope(n: int, value: bytes) -> bytes:
 
 def test_a_redelivered_batch_leaves_the_source_memory_as_it_was():
     """A batch whose memory writes reached the changelog but whose offsets were not committed
-    comes again after a restart. Counting its lines twice would make the footer below (in two
+    comes again after a restart (here at its own offsets, then at new ones, as when the ingest
+    stage routed it twice). Counting its lines twice would make the footer below (in two
     articles so far) read as seen three times, and the next article would lose it."""
     preparer = build_preparer(SETTINGS)
     prepare = PrepareStage(SETTINGS, Metrics(CollectorRegistry()), preparer)
@@ -190,6 +191,12 @@ def test_a_redelivered_batch_leaves_the_source_memory_as_it_was():
     again = deliver(crashed, [1, 2])  # the batch 1-2 again: its offsets were not committed
     assert crashed == counted
     assert again == first[1:]
+    routed_twice = [
+        prepare.process(InMessage("by", 5, 10 + o, b"gazette", envelopes[o], None), crashed)
+        for o in (1, 2)
+    ]
+    assert [orjson.loads(out.value)["article"] for out in routed_twice] == first[1:]
+    assert crashed == counted
     after = deliver(crashed, [3])
     assert after == calm_out[3:]
     assert "Ferry timetable" in after[0]["text"]  # in articles 1 and 2 only: not yet boilerplate

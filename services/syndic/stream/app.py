@@ -112,6 +112,12 @@ class SyndicApp:
             # every changelog to the fetch high watermark before the state is used, so the
             # check guards nothing here, on Tansu or Apache Kafka.
             recovery_consistency_check=False,
+            # No standby replicas: a standby applies a changelog it reads in the background to
+            # the same local table, and `complete_recovery` already rebuilds every partition a
+            # worker takes from its changelog. A standby that went on applying older records
+            # after that replay would set a source's memory back (found by the chaos
+            # verifier), and faust's standby start crashed workers on Tansu (a seek to -1).
+            table_standby_replicas=0,
             stream_buffer_maxsize=max(settings.batch_size * 2, 1000),
             # An agent that raises stops the worker (exit 1) instead of being restarted in
             # place: faust's default supervisor restarts it and it goes on with the next

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from syndic.core.model import RejectedInput
-from syndic.core.normalize import BoilerplateMemory, Position
+from syndic.core.normalize import BoilerplateMemory
 from syndic.core.pipeline import (
     Decider,
     Origin,
@@ -131,10 +131,9 @@ class PrepareStage(_Stage):
             raw = orjson.loads(original)
             raw["id"] = envelope["id"]
             ingested_at = parse_iso(envelope["ingested_at"]) or self.clock()
-            memory = BoilerplateMemory(
-                memory_store, position=Position(message.partition, message.offset)
+            prepared = self.preparer.prepare(
+                raw, ingested_at=ingested_at, memory=BoilerplateMemory(memory_store)
             )
-            prepared = self.preparer.prepare(raw, ingested_at=ingested_at, memory=memory)
         except RejectedInput as error:
             return self._dead_letter(original, origin, error, key)
         except Exception as exc:

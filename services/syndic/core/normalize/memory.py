@@ -3,14 +3,14 @@
 The store is a dict (batch) or a faust Table (stream). Each source is one key, `bp:<source>`,
 whose value (plain JSON) holds everything the memory knows of that source: a count-min sketch
 of its lines (`depth` rows of `width` counters; only non-zero counters are kept, so a source
-never holds more than width*depth), how many articles it sent since the counters last aged, the
-position of the last article counted, and which lines recent articles lost.
+never holds more than width*depth), how many articles it sent since the counters last aged, and
+which lines its recent articles lost.
 
 One value per source, not one key per counter, because a table write is a changelog record:
 - A batch's writes leave as one record per source, and a record is written whole. With a key
   per counter (~20 records per article) a crash in the middle of a batch's changelog could
   keep some counts of an article and lose others, and every restart replayed them all.
-- The counts, the aging and the position of the last article counted move together, which is
+- The counts, the aging and the record of which articles were counted move together, which is
   what makes a redelivery safe (below).
 
 The counters age: every `age_every` articles of a source, each of its counters is halved (and
@@ -21,31 +21,23 @@ boilerplate. With halving every 128 articles the average stays under 1 (a fresh 
 in well under 1% of cases), while a line in every article climbs by 128 per period and never
 falls below the threshold.
 
-In the stream an article can be prepared twice: a batch whose memory reached the changelog is
-redelivered when the worker stops before committing its offsets. An article at or before the
-source's last counted position (same partition) is not counted again, and it loses the lines it
-lost the first time: the memory keeps that answer for the source's last `age_every` articles.
-The position holds the partition: after a change of partition count a source's articles come
-from another partition, whose offsets say nothing about this one's. Batch runs have no
-positions and count every article. Updates depend only on the order of articles, which makes
-batch and stream agree.
+In the stream an article can be prepared more than once: a batch whose memory reached the
+changelog is redelivered when a worker stops before committing its offsets, and an article
+the ingest stage routed twice (the same redelivery, one hop earlier) arrives again at another
+offset. The memory counts an article id once: for the source's last `age_every` articles it
+keeps which lines each one lost, and an id seen again loses those lines again and changes no
+count. Batch runs follow the same rule, so batch and stream agree. Updates depend only on the
+order of articles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableMapping
-from typing import Any, NamedTuple
+from collections.abc import MutableMapping
+from typing import Any
 
 import xxhash
 
 from syndic.core.normalize.hygiene import fingerprint_form
-
-
-class Position(NamedTuple):
-    """Where an article sits in the source-keyed stream it was read from."""
-
-    partition: int
-    offset: int
 
 
 class BoilerplateMemory:
@@ -58,55 +50,38 @@ class BoilerplateMemory:
         width: int = 4096,
         depth: int = 2,
         age_every: int = 128,
-        position: Position | None = None,
     ) -> None:
         self.store = store
         self.width = width
         self.depth = depth
         self.age_every = age_every
-        self.position = position
 
-    def repeated(self, source: str, lines: list[str], min_repeats: int) -> set[str]:
+    def repeated(
+        self, source: str, article_id: str, lines: list[str], min_repeats: int
+    ) -> set[str]:
         """The lines of this article that `min_repeats` earlier articles of `source` carried;
-        then the article is counted, once."""
+        then the article is counted, once per id."""
         sketch = self._sketch(source)
-        forms = _distinct_forms(lines)
-        counted = self._already_counted(sketch)
-        if counted and self.position is not None:
-            lost = sketch["recent"].get(str(self.position.offset))
-            if lost is not None:
-                return {line for line in lines if _bit(lost, forms, line)}
-        # a redelivery older than the recent answers: its own lines are in the counts once
-        threshold = min_repeats + 1 if counted else min_repeats
-        found = {line for line in lines if self._count(sketch, line) >= threshold}
-        if not counted:
-            self._record(source, sketch, forms, _mask(forms, found))
+        lost = sketch["recent"].get(article_id)
+        if lost is not None:
+            return {line for line in lines if _form_hash(line) in lost}
+        found = {line for line in lines if self._count(sketch, line) >= min_repeats}
+        self._record(source, sketch, lines, article_id, found)
         return found
 
     def count(self, source: str, line: str) -> int:
         """How many earlier articles of `source` carried `line` (never under-counted)."""
         return self._count(self._sketch(source), line)
 
-    def record(self, source: str, lines: Iterable[str]) -> None:
+    def record(self, source: str, lines: list[str], article_id: str | None = None) -> None:
         """Count each distinct line once for this article."""
-        sketch = self._sketch(source)
-        if not self._already_counted(sketch):
-            self._record(source, sketch, _distinct_forms(list(lines)), 0)
+        self._record(source, self._sketch(source), lines, article_id, set())
 
     def _sketch(self, source: str) -> dict[str, Any]:
         sketch: dict[str, Any] | None = self.store.get(f"bp:{source}")
         if sketch is None:
-            return {"articles": 0, "cells": {}, "at": None, "recent": {}}
+            return {"articles": 0, "cells": {}, "recent": {}}
         return sketch
-
-    def _already_counted(self, sketch: dict[str, Any]) -> bool:
-        mark = sketch["at"]
-        return (
-            self.position is not None
-            and mark is not None
-            and int(mark[0]) == self.position.partition
-            and int(mark[1]) >= self.position.offset
-        )
 
     def _cells(self, form: str) -> list[str]:
         digest = xxhash.xxh3_128_intdigest(form.encode())
@@ -122,10 +97,15 @@ class BoilerplateMemory:
         return min(cells.get(cell, 0) for cell in self._cells(form))
 
     def _record(
-        self, source: str, sketch: dict[str, Any], forms: dict[str, int], mask: int
+        self,
+        source: str,
+        sketch: dict[str, Any],
+        lines: list[str],
+        article_id: str | None,
+        lost: set[str],
     ) -> None:
         cells: dict[str, int] = sketch["cells"]
-        for form in forms:
+        for form in {fingerprint_form(line) for line in lines} - {""}:
             for cell in self._cells(form):
                 cells[cell] = cells.get(cell, 0) + 1
         articles = int(sketch["articles"]) + 1
@@ -133,32 +113,13 @@ class BoilerplateMemory:
             cells = {cell: n // 2 for cell, n in cells.items() if n // 2}
             articles = 0
         sketch.update(articles=articles, cells=cells)
-        if self.position is not None:
-            recent: dict[str, int] = sketch["recent"]
-            recent[str(self.position.offset)] = mask
+        if article_id is not None:
+            recent: dict[str, list[int]] = sketch["recent"]
+            recent[article_id] = sorted({_form_hash(line) for line in lost})
             while len(recent) > self.age_every:
                 del recent[next(iter(recent))]
-            sketch.update(at=[self.position.partition, self.position.offset], recent=recent)
         self.store[f"bp:{source}"] = sketch
 
 
-def _distinct_forms(lines: list[str]) -> dict[str, int]:
-    """Each distinct non-empty fingerprint form of the lines, numbered in order of appearance."""
-    forms: dict[str, int] = {}
-    for line in lines:
-        form = fingerprint_form(line)
-        if form and form not in forms:
-            forms[form] = len(forms)
-    return forms
-
-
-def _mask(forms: dict[str, int], lines: set[str]) -> int:
-    mask = 0
-    for line in lines:
-        mask |= 1 << forms[fingerprint_form(line)]
-    return mask
-
-
-def _bit(mask: int, forms: dict[str, int], line: str) -> bool:
-    form = fingerprint_form(line)
-    return bool(form) and bool(mask >> forms[form] & 1)
+def _form_hash(line: str) -> int:
+    return xxhash.xxh32_intdigest(fingerprint_form(line).encode())

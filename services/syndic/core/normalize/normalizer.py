@@ -65,7 +65,7 @@ class Normalizer:
             raise RejectedInput(RejectReason.TOO_LARGE, f"text has {len(text)} characters")
         lines = self._lines(text)
         layout = structure.analyse(lines)
-        body = self._apply_memory(source, lines, layout.lines, memory)
+        body = self._apply_memory(source, str(raw["id"]), lines, layout.lines, memory)
         if not body:
             raise RejectedInput(RejectReason.EMPTY_AFTER_CLEANING, "no text left after cleaning")
         clean = "\n".join(body)
@@ -111,7 +111,12 @@ class Normalizer:
         return [line[:cap] for line in lines]
 
     def _apply_memory(
-        self, source: str, raw_lines: list[str], kept: list[str], memory: BoilerplateMemory | None
+        self,
+        source: str,
+        article_id: str,
+        raw_lines: list[str],
+        kept: list[str],
+        memory: BoilerplateMemory | None,
     ) -> list[str]:
         """Drop short head/tail lines this source repeats; then count this article's ones."""
         if memory is None:
@@ -119,7 +124,7 @@ class Normalizer:
         zone = self.settings.memory_zone_lines
         limit = self.settings.memory_max_line_chars
         candidates = [line for line in raw_lines[:zone] + raw_lines[-zone:] if len(line) <= limit]
-        repeated = memory.repeated(source, candidates, self.settings.memory_min_repeats)
+        repeated = memory.repeated(source, article_id, candidates, self.settings.memory_min_repeats)
         result = [line for line in kept if line not in repeated]
         # A story the source happens to resend must not vanish: keep it whole then.
         return result if len(result) * 2 >= len(kept) else kept
