@@ -80,7 +80,9 @@ def run(count: int, window_hours: float, every: int, partitions: int = 8) -> dic
                 "window_articles": window.articles,
                 "window_mb": round(window.bytes / 1e6, 1),
                 "state_b_per_article": round(window.bytes / max(1, window.articles)),
-                "memory_keys": sum(len(m) for m in memories.values()),
+                "memory_counters": sum(
+                    len(sketch["cells"]) for m in memories.values() for sketch in m.values()
+                ),
                 "elapsed_s": round(time.perf_counter() - started, 1),
             })  # fmt: skip
             print(orjson.dumps(samples[-1]).decode(), file=sys.stderr, flush=True)
@@ -110,12 +112,12 @@ def render(result: dict[str, Any]) -> None:
         title=f"memory over {result['articles']:,} articles ({result['window_hours']:g} h window)"
     )
     for column in ("articles", "RSS MB", "window articles", "window MB", "state B/article",
-                   "memory keys", "elapsed s"):  # fmt: skip
+                   "memory counters", "elapsed s"):  # fmt: skip
         table.add_column(column, justify="right")
     for s in result["samples"]:
         table.add_row(f"{s['articles']:,}", f"{s['rss_mb']:.1f}", f"{s['window_articles']:,}",
                       f"{s['window_mb']:.1f}", f"{s['state_b_per_article']:,}",
-                      f"{s['memory_keys']:,}", f"{s['elapsed_s']:.0f}")  # fmt: skip
+                      f"{s['memory_counters']:,}", f"{s['elapsed_s']:.0f}")  # fmt: skip
     console = Console()
     console.print(table)
     verdict = result["verdict"]
