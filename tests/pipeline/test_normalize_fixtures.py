@@ -162,7 +162,7 @@ def test_memory_counts_an_article_id_once():
 
 def test_memory_remembers_the_answers_of_a_bounded_number_of_articles():
     store: dict[str, object] = {}
-    memory = BoilerplateMemory(store, age_every=16)
+    memory = BoilerplateMemory(store, recent_answers=16)
     for n in range(100):
         memory.repeated("g", f"a{n}", [f"line {n}"], 3)
     assert list(store["bp:g"]["recent"]) == [f"a{n}" for n in range(84, 100)]  # type: ignore[index]

@@ -12,9 +12,9 @@ batch is acked. They go straight to the producer, as the outputs do: faust's own
 records still queued (docs/reliability.md, cause 1), and costs a future and callbacks per
 record. The records are the ones faust writes (JSON key and value, a null value deletes),
 so faust's recovery and `stream/recovery.py` read them as before. Each key goes with its last
-value: the decision rewrites its sequence counter and watermark for
-every article and the boilerplate memory rewrites its source's value for each article, so a batch of
-200 articles sent ~30 changelog records per article before and a few per article now. Keys are
+value: the decision rewrites its sequence counter and watermark for every article and the
+boilerplate memory its source's value, so a batch of 200 articles sent ~30 changelog records per
+article before and a few per article now. Keys are
 sent in the order they were first written, so an article's decision (its first write) still
 reaches the changelog before the rest of its entries, and an eviction's tombstones before the
 writes of the articles that followed it.

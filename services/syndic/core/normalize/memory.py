@@ -24,10 +24,10 @@ falls below the threshold.
 In the stream an article can be prepared more than once: a batch whose memory reached the
 changelog is redelivered when a worker stops before committing its offsets, and an article
 the ingest stage routed twice (the same redelivery, one hop earlier) arrives again at another
-offset. The memory counts an article id once: for the source's last `age_every` articles it
-keeps which lines each one lost, and an id seen again loses those lines again and changes no
-count. Batch runs follow the same rule, so batch and stream agree. Updates depend only on the
-order of articles.
+offset. The memory counts an article id once: for the source's last `recent_answers` articles
+(128) it keeps which lines each one lost, and an id seen again loses those lines again and
+changes no count. Batch runs follow the same rule, so batch and stream agree. Updates depend
+only on the order of articles.
 """
 
 from __future__ import annotations
@@ -50,11 +50,13 @@ class BoilerplateMemory:
         width: int = 4096,
         depth: int = 2,
         age_every: int = 128,
+        recent_answers: int = 128,
     ) -> None:
         self.store = store
         self.width = width
         self.depth = depth
         self.age_every = age_every
+        self.recent_answers = recent_answers
 
     def repeated(
         self, source: str, article_id: str, lines: list[str], min_repeats: int
@@ -62,20 +64,28 @@ class BoilerplateMemory:
         """The lines of this article that `min_repeats` earlier articles of `source` carried;
         then the article is counted, once per id."""
         sketch = self._sketch(source)
+        forms = {line: fingerprint_form(line) for line in lines}
         lost = sketch["recent"].get(article_id)
         if lost is not None:
-            return {line for line in lines if _form_hash(line) in lost}
-        found = {line for line in lines if self._count(sketch, line) >= min_repeats}
-        self._record(source, sketch, lines, article_id, found)
+            return {line for line, form in forms.items() if form and _hash(form) in lost}
+        found = {
+            line
+            for line, form in forms.items()
+            if form and self._count(sketch, form) >= min_repeats
+        }
+        answer = sorted({_hash(forms[line]) for line in found})
+        self._record(source, sketch, set(forms.values()) - {""}, (article_id, answer))
         return found
 
     def count(self, source: str, line: str) -> int:
         """How many earlier articles of `source` carried `line` (never under-counted)."""
-        return self._count(self._sketch(source), line)
+        form = fingerprint_form(line)
+        return self._count(self._sketch(source), form) if form else 0
 
-    def record(self, source: str, lines: list[str], article_id: str | None = None) -> None:
-        """Count each distinct line once for this article."""
-        self._record(source, self._sketch(source), lines, article_id, set())
+    def record(self, source: str, lines: list[str]) -> None:
+        """Count each distinct line once for an article that has no id."""
+        forms = {fingerprint_form(line) for line in lines} - {""}
+        self._record(source, self._sketch(source), forms, None)
 
     def _sketch(self, source: str) -> dict[str, Any]:
         sketch: dict[str, Any] | None = self.store.get(f"bp:{source}")
@@ -89,10 +99,7 @@ class BoilerplateMemory:
             str(row * self.width + (digest >> (row * 32)) % self.width) for row in range(self.depth)
         ]
 
-    def _count(self, sketch: dict[str, Any], line: str) -> int:
-        form = fingerprint_form(line)
-        if not form:
-            return 0
+    def _count(self, sketch: dict[str, Any], form: str) -> int:
         cells: dict[str, int] = sketch["cells"]
         return min(cells.get(cell, 0) for cell in self._cells(form))
 
@@ -100,12 +107,11 @@ class BoilerplateMemory:
         self,
         source: str,
         sketch: dict[str, Any],
-        lines: list[str],
-        article_id: str | None,
-        lost: set[str],
+        forms: set[str],
+        answer: tuple[str, list[int]] | None,
     ) -> None:
         cells: dict[str, int] = sketch["cells"]
-        for form in {fingerprint_form(line) for line in lines} - {""}:
+        for form in forms:
             for cell in self._cells(form):
                 cells[cell] = cells.get(cell, 0) + 1
         articles = int(sketch["articles"]) + 1
@@ -113,13 +119,13 @@ class BoilerplateMemory:
             cells = {cell: n // 2 for cell, n in cells.items() if n // 2}
             articles = 0
         sketch.update(articles=articles, cells=cells)
-        if article_id is not None:
+        if answer is not None:
             recent: dict[str, list[int]] = sketch["recent"]
-            recent[article_id] = sorted({_form_hash(line) for line in lost})
-            while len(recent) > self.age_every:
+            recent[answer[0]] = answer[1]
+            while len(recent) > self.recent_answers:
                 del recent[next(iter(recent))]
         self.store[f"bp:{source}"] = sketch
 
 
-def _form_hash(line: str) -> int:
-    return xxhash.xxh32_intdigest(fingerprint_form(line).encode())
+def _hash(form: str) -> int:
+    return xxhash.xxh32_intdigest(form.encode())
