@@ -151,13 +151,13 @@ def test_a_record_the_decision_cannot_read_goes_to_the_dead_letter_topic():
     assert record["origin"] == {"topic": "seq", "partition": 0, "offset": 7, "line": None}
 
 
-def _gazette(n: int, related: bool) -> bytes:
+def _gazette(n: int, footer: bool) -> bytes:
     lines = [
         "Gazette Morning Edition",
         f"Item {n}: the harbour board met on Tuesday to vote on dredging the east channel.",
         f"Members debated clause {n} of the plan until late in the evening.",
     ]
-    if related:
+    if footer:
         lines.append("Ferry timetable for the winter months on page four")
     return orjson.dumps({"id": f"g{n}", "source": "gazette", "text": "\n".join(lines)})
 
@@ -176,7 +176,7 @@ def test_a_redelivered_batch_leaves_the_source_memory_as_it_was():
     articles so far) read as seen three times, and the next article would lose it."""
     preparer = build_preparer(SETTINGS)
     prepare = PrepareStage(SETTINGS, Metrics(CollectorRegistry()), preparer)
-    envelopes = [_envelope(n, _gazette(n, related=n >= 1)) for n in range(4)]
+    envelopes = [_envelope(n, _gazette(n, footer=n >= 1)) for n in range(4)]
 
     def deliver(store: dict, offsets: list[int]) -> list[dict]:
         outs = [prepare.process(InMessage("by", 5, o, b"gazette", envelopes[o], None), store)

@@ -32,7 +32,7 @@ only on the order of articles.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 import xxhash
@@ -68,24 +68,25 @@ class BoilerplateMemory:
         lost = sketch["recent"].get(article_id)
         if lost is not None:
             return {line for line, form in forms.items() if form and _hash(form) in lost}
+        places = {form: self._cells(form) for form in set(forms.values()) - {""}}
         found = {
             line
             for line, form in forms.items()
-            if form and self._count(sketch, form) >= min_repeats
+            if form and self._count(sketch, places[form]) >= min_repeats
         }
         answer = sorted({_hash(forms[line]) for line in found})
-        self._record(source, sketch, set(forms.values()) - {""}, (article_id, answer))
+        self._record(source, sketch, places.values(), (article_id, answer))
         return found
 
     def count(self, source: str, line: str) -> int:
         """How many earlier articles of `source` carried `line` (never under-counted)."""
         form = fingerprint_form(line)
-        return self._count(self._sketch(source), form) if form else 0
+        return self._count(self._sketch(source), self._cells(form)) if form else 0
 
     def record(self, source: str, lines: list[str]) -> None:
         """Count each distinct line once for an article that has no id."""
         forms = {fingerprint_form(line) for line in lines} - {""}
-        self._record(source, self._sketch(source), forms, None)
+        self._record(source, self._sketch(source), map(self._cells, forms), None)
 
     def _sketch(self, source: str) -> dict[str, Any]:
         sketch: dict[str, Any] | None = self.store.get(f"bp:{source}")
@@ -99,20 +100,21 @@ class BoilerplateMemory:
             str(row * self.width + (digest >> (row * 32)) % self.width) for row in range(self.depth)
         ]
 
-    def _count(self, sketch: dict[str, Any], form: str) -> int:
+    def _count(self, sketch: dict[str, Any], places: list[str]) -> int:
         cells: dict[str, int] = sketch["cells"]
-        return min(cells.get(cell, 0) for cell in self._cells(form))
+        return min(cells.get(cell, 0) for cell in places)
 
     def _record(
         self,
         source: str,
         sketch: dict[str, Any],
-        forms: set[str],
+        places: Iterable[list[str]],
         answer: tuple[str, list[int]] | None,
     ) -> None:
+        """Count once each distinct line, given by its cells in the sketch's rows."""
         cells: dict[str, int] = sketch["cells"]
-        for form in forms:
-            for cell in self._cells(form):
+        for line_cells in places:
+            for cell in line_cells:
                 cells[cell] = cells.get(cell, 0) + 1
         articles = int(sketch["articles"]) + 1
         if articles >= self.age_every:  # age: halve every counter, drop the zeros
