@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from syndic.batch import dedup_lines
+from syndic.core.dedup.segment import segmented_words
 from syndic.core.dedup.terms import cosine, story_terms
 from syndic.settings import Settings
 
@@ -81,3 +83,50 @@ def test_chinese_copies_are_near_duplicates() -> None:
             "near",
             "original",
         )
+
+
+@pytest.mark.parametrize("language", ["zh", "ja"])
+def test_chinese_and_japanese_write_ups_share_a_story_and_an_unrelated_one_does_not(
+    language: str,
+) -> None:
+    """With no spaces between words, terms were whole clauses and two write-ups of one event
+    shared none; wordfreq's segmenters (jieba, MeCab) split them into words."""
+    names = [f"{language}_bridge_council.txt", f"{language}_storm.txt"]
+    names.append(f"{language}_bridge_short.txt")
+    lines = [
+        orjson.dumps({"id": name, "source": f"outlet-{i}", "text": _text(name)})
+        for i, name in enumerate(names)
+    ]
+    out = {o["id"]: o for o in dedup_lines(lines, Settings())}
+    assert {o["lang"] for o in out.values()} == {language}
+    assert all(o["dedup"]["status"] == "unique" for o in out.values())
+    assert out[names[2]]["story_id"] == names[0]
+    assert out[names[1]]["story_id"] == names[1]
+
+
+def test_korean_terms_are_words_not_phrases() -> None:
+    """Korean spaces bound phrases with their particles attached ("철교를", "the bridge" as
+    object); the segmenter finds the word itself, so two sentences about it share a term."""
+    first = story_terms("시의회는 월요일 낡은 철교를 보수하기로 결정했다.", "ko")
+    second = story_terms("낡은 철교의 보수 공사는 내년 봄에 시작된다.", "ko")
+    assert set(first) & set(second)
+    assert cosine(first, second) > 0.2
+
+
+def test_chinese_segmenter_writes_no_cache_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """jieba dumps its prefix dictionary into the temporary directory on first use; syndic's
+    tokenizer is built in memory, so workers and tests leave nothing behind."""
+    import tempfile
+
+    import wordfreq.chinese
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(wordfreq.chinese, "jieba_tokenizer", None)
+    assert segmented_words("市议会周一投票决定修复旧铁路桥。", "zh")[:3] == [
+        "市议会",
+        "周一",
+        "投票",
+    ]
+    assert list(tmp_path.iterdir()) == []

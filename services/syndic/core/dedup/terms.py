@@ -8,9 +8,11 @@ anyway), and a number. Possessives and curly apostrophes fold onto the bare word
 and "Korea" are one term.
 
 The prior is the article's own language's (the normalizer detects it), for the languages
-wordfreq covers with plain word splitting; others, and articles of unknown language, use
-English's. Under English's prior every word of a German article reads as rare, so the words any
-German article uses ("sagte", "wurde", "nach") weigh like names and unrelated articles share
+wordfreq covers; others, and articles of unknown language, use English's. Chinese, Japanese and
+Korean are split into words by wordfreq's own segmenters (`segment.py`).
+
+Under English's prior every word of a German article reads as rare, so the words any German
+article uses ("sagte", "wurde", "nach") weigh like names and unrelated articles share
 their heaviest terms. In German every noun is capitalised, so there a capital marks a name only
 for a rare word, as at a sentence start.
 """
@@ -28,6 +30,7 @@ import numpy.typing as npt
 import xxhash
 from wordfreq import zipf_frequency
 
+from syndic.core.dedup.segment import SEGMENTED_LANGUAGES, segmented_words
 from syndic.core.memo import BoundedMemo
 
 TOP_TERMS = 40
@@ -40,10 +43,13 @@ _TOKEN = re.compile(r"[^\W\d_][\w']*|\d[\d.,]*\d|\d")
 _FIRST_TOKEN = re.compile(r"(?:^|[.!?\"\u201d]\s)[\W_]*?(" + _TOKEN.pattern + ")", re.MULTILINE)
 _MAX_ZIPF = 7.0
 _COMMON_ZIPF = 3.5  # a sentence-initial capital counts as a name only when the word is rare
-# wordfreq languages whose words it looks up without an extra segmenter (ja, ko, zh need one)
-_PRIOR_LANGUAGES = frozenset(
-    "ar bg bn ca cs da de el en es fa fi fil fr he hi hu id is it lt lv mk ms nb nl pl pt ro "  # noqa: SIM905
-    "ru sh sk sl sv ta tr uk ur vi".split()
+# wordfreq's languages; Chinese, Japanese and Korean are split into words by its segmenters
+_PRIOR_LANGUAGES = (
+    frozenset(
+        "ar bg bn ca cs da de el en es fa fi fil fr he hi hu id is it lt lv mk ms nb nl pl pt ro "  # noqa: SIM905
+        "ru sh sk sl sv ta tr uk ur vi".split()
+    )
+    | SEGMENTED_LANGUAGES
 )
 _NOUNS_CAPITALISED = frozenset({"de"})
 
@@ -104,15 +110,14 @@ def story_terms(text: str, language: str | None = "en", top: int = TOP_TERMS) ->
     their first token) and the `top` terms kept. A token seen anywhere but at a sentence start
     gets the more generous weight, as the rule for names wants."""
     prior = _prior(language)
-    text = text.replace("\u2019", "'")
-    tokens = _TOKEN.findall(text)
-    counts = Counter(map(_key.__getitem__, tokens))
-    keys = [k for k in counts if len(k) >= 2 or k.isdigit()]
+    if prior.language in SEGMENTED_LANGUAGES:
+        counts, keys, bonus = _segmented_counts(text, prior)
+    else:
+        counts, keys, bonus = _spaced_counts(text, prior)
     if not keys:
         return {}
     weights = _tf_weights(np.fromiter(map(counts.__getitem__, keys), np.int64, len(keys)))
     weights *= np.fromiter(map(prior.idf.__getitem__, keys), np.float64, len(keys))
-    bonus = _name_and_number_bonus(text, tokens, prior)
     if bonus:
         weights *= np.fromiter(map(bonus.get, keys, repeat(1.0)), np.float64, len(keys))
     best = _top(keys, weights, top)
@@ -123,6 +128,27 @@ def story_terms(text: str, language: str | None = "en", top: int = TOP_TERMS) ->
             h = xxhash.xxh32_intdigest(term.encode())
             result[h] = result.get(h, 0.0) + round(weight / norm, 3)
     return result
+
+
+_Counts = tuple[Counter[str], list[str], dict[str, float]]
+
+
+def _spaced_counts(text: str, prior: _Prior) -> _Counts:
+    """Term counts, the terms kept (one-letter words carry nothing) and their name or number
+    bonus, for scripts that put spaces between words."""
+    text = text.replace("\u2019", "'")
+    tokens = _TOKEN.findall(text)
+    counts = Counter(map(_key.__getitem__, tokens))
+    keys = [k for k in counts if len(k) >= 2 or k.isdigit()]
+    return counts, keys, _name_and_number_bonus(text, tokens, prior) if keys else {}
+
+
+def _segmented_counts(text: str, prior: _Prior) -> _Counts:
+    """The same for Chinese, Japanese and Korean: one character can be a word, and with no
+    capitals only numbers earn a bonus."""
+    counts = Counter(segmented_words(text, prior.language))
+    keys = [k for k in counts if k[0].isalnum()]
+    return counts, keys, {k: NUMBER_WEIGHT for k in keys if k[0].isdigit()}
 
 
 _ONE_PLUS_LOG = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 1024)])
