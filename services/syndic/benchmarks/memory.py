@@ -28,10 +28,11 @@ from typing import Any
 import orjson
 
 
-def rss_mb() -> float:
-    """Resident set size of this process, from /proc (0 where there is no /proc)."""
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident set size of a process (this one by default), from /proc (0 where there is no
+    /proc or the process is gone)."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024

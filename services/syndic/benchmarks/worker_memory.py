@@ -7,8 +7,8 @@
 `syndic.benchmarks.memory` runs the stage objects in one process, with plain dicts as stores;
 this runs `syndic worker` itself (faust, its tables and changelogs, the producer's buffers) on
 a broker it starts (embedded Tansu) or is given. It sends the generated articles in chunks of
-`--every`, waits until the worker has published a clean event (or a dead letter) for every one
-sent, and then reads the worker's resident set size from /proc. The articles are ~1.75 s apart
+`--every`, waits until the worker has decided (or dead-lettered) every article sent
+so far, and then reads the worker's resident set size from /proc. The articles are ~1.75 s apart
 in event time, so with the 24 h window the window is full after ~50,000 and the rest of the run
 shows whether a live worker stays flat while it turns over.
 
@@ -28,45 +28,19 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from syndic.benchmarks.memory import flatness
+from syndic.benchmarks.memory import flatness, rss_mb
+from syndic.benchmarks.pipeline import cpu_seconds, producer, scrape_metrics
 
 
-def rss_of(pid: int) -> float:
-    """VmRSS of a live process, in MiB (0 once it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def metric_samples(port: int) -> dict[str, float]:
-    """Every syndic_* sample of a worker's /metrics, keyed by the sample's name with labels."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=3) as response:
-            text = response.read().decode()
-    except OSError:
-        return {}
-    samples: dict[str, float] = {}
-    for line in text.splitlines():
-        if line.startswith("syndic_") and " " in line:
-            name, _, value = line.rpartition(" ")
-            with contextlib.suppress(ValueError):
-                samples[name] = float(value)
-    return samples
-
-
-def published(samples: dict[str, float], topic: str) -> int:
-    return int(samples.get(f'syndic_articles_out_total{{topic="{topic}"}}', 0.0))
+def handled(metrics: dict[str, float]) -> int:
+    """Articles the worker is done with: decided, or sent to the dead-letter topic."""
+    return int(metrics.get("syndic_verdicts_total", 0.0) + metrics.get("syndic_dlq_total", 0.0))
 
 
 @contextlib.contextmanager
@@ -119,19 +93,18 @@ def start_worker(settings: Any, workdir: Path) -> tuple[subprocess.Popen[bytes],
     return popen, port, log_path
 
 
-async def wait_until_published(
-    worker: subprocess.Popen[bytes], port: int, topics: tuple[str, str], sent: int, deadline: float
+async def wait_until_handled(
+    worker: subprocess.Popen[bytes], port: int, sent: int, deadline: float
 ) -> dict[str, float]:
-    """Poll the worker's metrics until clean events plus dead letters reach `sent`."""
+    """Poll the worker's metrics until it has decided or dead-lettered `sent` articles."""
     while True:
-        samples = metric_samples(port)
-        if sum(published(samples, t) for t in topics) >= sent:
+        samples = scrape_metrics(port)
+        if handled(samples) >= sent:
             return samples
         if worker.poll() is not None:
             raise RuntimeError(f"the worker exited ({worker.returncode})")
         if time.monotonic() > deadline:
-            done = sum(published(samples, t) for t in topics)
-            raise TimeoutError(f"{done:,} of {sent:,} articles out before the deadline")
+            raise TimeoutError(f"{handled(samples):,} of {sent:,} articles out before the deadline")
         await asyncio.sleep(0.2)
 
 
@@ -150,7 +123,6 @@ async def run(
 ) -> dict[str, Any]:  # fmt: skip
     from syndic.admin import create_topics
     from syndic.benchmarks.articles import ArticleGenerator
-    from syndic.benchmarks.pipeline import cpu_seconds, producer
 
     samples: list[dict[str, Any]] = []
     with (
@@ -160,7 +132,6 @@ async def run(
         settings = worker_settings(bootstrap, window_hours, partitions)
         await create_topics(settings)
         worker, port, log_path = start_worker(settings, Path(workdir))
-        topics = (settings.topic_clean, settings.topic_dlq)
         keys = random.Random(count)
         started = time.perf_counter()
         sent = 0
@@ -171,8 +142,8 @@ async def run(
                     chunk = [next(articles).value() for _ in range(min(every, count - sent))]
                     await send_all(client, settings.topic_raw, chunk, keys)
                     sent += len(chunk)
-                    metrics = await wait_until_published(
-                        worker, port, topics, sent, time.monotonic() + chunk_timeout
+                    metrics = await wait_until_handled(
+                        worker, port, sent, time.monotonic() + chunk_timeout
                     )
                     samples.append(sample(sent, worker.pid, broker_pid, metrics, started))
                     samples[-1]["worker_cpu_s"] = cpu_seconds(worker.pid)
@@ -203,8 +174,8 @@ def sample(
     window_bytes = metrics.get("syndic_window_bytes", 0.0)
     return {
         "articles": sent,
-        "rss_mb": round(rss_of(worker_pid), 1),
-        "broker_rss_mb": round(rss_of(broker_pid), 1) if broker_pid else None,
+        "rss_mb": round(rss_mb(worker_pid), 1),
+        "broker_rss_mb": round(rss_mb(broker_pid), 1) if broker_pid else None,
         "window_articles": window,
         "state_b_per_article": round(window_bytes / max(1, window)),
         "rebalances": int(metrics.get("syndic_rebalances_total", 0)),
