@@ -2,7 +2,8 @@
 
 Not a memory assertion (RSS depends on the machine): what must hold is that every article sent
 comes out of the real worker before each reading, that the readings are real (a resident set,
-the window's articles from the worker's own metrics), and that nothing is left running.
+the window's articles from the worker's own metrics), that a restarted worker gets the window
+back, and that nothing is left running.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.broker, pytest.mark.slow]
 def test_worker_memory_reads_a_live_worker_after_each_chunk(tmp_path: Path) -> None:
     report = tmp_path / "memory.json"
     assert main(["--articles", "600", "--every", "200", "--json", str(report),
-                 "--chunk-timeout", "180"]) == 0  # fmt: skip
+                 "--chunk-timeout", "180", "--restart"]) == 0  # fmt: skip
     result = json.loads(report.read_text())
     samples = result["samples"]
     assert [s["articles"] for s in samples] == [200, 400, 600]
@@ -30,3 +31,7 @@ def test_worker_memory_reads_a_live_worker_after_each_chunk(tmp_path: Path) -> N
     assert 0 < samples[-1]["state_b_per_article"] <= 1024
     assert samples[1]["worker_cpu_s"] > samples[0]["worker_cpu_s"] > 0
     assert result["verdict"]["peak_rss_mb"] == max(s["rss_mb"] for s in samples)
+    # the restarted worker rebuilt the 600 articles' window from the changelog, then decided 100
+    restart = result["restart"]
+    assert restart["window_articles"] == 700
+    assert restart["seconds_to_decide"] > 0

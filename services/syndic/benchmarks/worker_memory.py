@@ -76,7 +76,9 @@ def worker_settings(bootstrap: str, window_hours: float, partitions: int) -> Any
     )
 
 
-def start_worker(settings: Any, workdir: Path) -> tuple[subprocess.Popen[bytes], int, Path]:
+def start_worker(
+    settings: Any, workdir: Path, name: str = "worker"
+) -> tuple[subprocess.Popen[bytes], int, Path]:
     from syndic.broker import die_with_parent, free_port
     from syndic.settings import Settings
 
@@ -84,7 +86,7 @@ def start_worker(settings: Any, workdir: Path) -> tuple[subprocess.Popen[bytes],
     env = {k: v for k, v in os.environ.items() if not k.startswith("SYNDIC_")}
     env.update({f"SYNDIC_{n.upper()}": str(getattr(settings, n)) for n in Settings.names()})
     env["SYNDIC_WEB_PORT"] = str(port)
-    log_path = workdir / "worker.log"
+    log_path = workdir / f"{name}.log"
     with log_path.open("wb") as log:
         popen = subprocess.Popen(
             [sys.executable, "-m", "syndic", "worker"], env=env, stdout=log,
@@ -119,12 +121,13 @@ async def send_all(client: Any, topic: str, values: list[bytes], keys: random.Ra
 
 async def run(
     count: int, every: int, window_hours: float, partitions: int, broker: str | None,
-    chunk_timeout: float,
+    chunk_timeout: float, restart: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     from syndic.admin import create_topics
     from syndic.benchmarks.articles import ArticleGenerator
 
     samples: list[dict[str, Any]] = []
+    restarted: dict[str, Any] | None = None
     with (
         bootstrap_for(broker) as (bootstrap, broker_pid),
         tempfile.TemporaryDirectory(prefix="syndic-memory-") as workdir,
@@ -148,22 +151,60 @@ async def run(
                     samples.append(sample(sent, worker.pid, broker_pid, metrics, started))
                     samples[-1]["worker_cpu_s"] = cpu_seconds(worker.pid)
                     print(orjson.dumps(samples[-1]).decode(), file=sys.stderr, flush=True)
+                if restart:
+                    stop(worker)
+                    worker, port, log_path = start_worker(settings, Path(workdir), "restarted")
+                    restarted = await time_restart(
+                        client, settings.topic_raw, worker, port, keys, chunk_timeout
+                    )
+                    print(orjson.dumps(restarted).decode(), file=sys.stderr, flush=True)
         except Exception as error:
             tail = log_path.read_text(errors="replace").splitlines()[-20:]
             raise RuntimeError(f"{error}\n--- worker log:\n" + "\n".join(tail)) from error
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(timeout=10)
+            stop(worker)
     return {
         "articles": count,
         "window_hours": window_hours,
         "broker": broker or "embedded Tansu",
         "samples": samples,
         "verdict": flatness(samples),
+        "restart": restarted,
+    }
+
+
+def stop(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=10)
+
+
+async def time_restart(
+    client: Any, topic: str, worker: subprocess.Popen[bytes], port: int, keys: random.Random,
+    timeout: float, articles: int = 100,
+) -> dict[str, Any]:  # fmt: skip
+    """A new worker for the same group, just started: seconds until it has decided `articles`
+    new ones. It rebuilds the window from the changelog first (on Tansu, which does not
+    compact, every record written since the start), so this is what a restart costs after
+    the run, and the window it reports shows the state came back."""
+    import dataclasses
+
+    from syndic.benchmarks.articles import ArticleGenerator
+
+    started = time.perf_counter()
+    fresh = ArticleGenerator(seed=9).iterate(articles)
+    values = [dataclasses.replace(a, id=f"restart-{i}").value() for i, a in enumerate(fresh)]
+    await send_all(client, topic, values, keys)
+    metrics = await wait_until_handled(worker, port, articles, time.monotonic() + timeout)
+    return {
+        "seconds_to_decide": round(time.perf_counter() - started, 1),
+        "articles": articles,
+        "window_articles": int(metrics.get("syndic_window_entries", 0)),
+        "rss_mb": round(rss_mb(worker.pid), 1),
     }
 
 
@@ -209,6 +250,13 @@ def render(result: dict[str, Any]) -> None:
             f"({verdict['growth_mb_per_10k_articles']:+.2f} MB per 10,000 articles), "
             f"peak {verdict['peak_rss_mb']:.1f} MB"
         )
+    restart = result.get("restart")
+    if restart:
+        console.print(
+            f"restarted worker: {restart['seconds_to_decide']:.1f} s from its start to "
+            f"{restart['articles']} new articles decided, window {restart['window_articles']:,} "
+            f"articles, RSS {restart['rss_mb']:.1f} MB"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -220,13 +268,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--broker", default=None, help="host:port (default: embedded Tansu)")
     parser.add_argument("--chunk-timeout", type=float, default=600.0,
                         help="seconds for one chunk to come out (600)")  # fmt: skip
+    parser.add_argument("--restart", action="store_true",
+                        help="then restart the worker and time its first decisions")  # fmt: skip
     parser.add_argument("--json", type=Path, default=None, help="write the samples here")
     args = parser.parse_args(argv)
     if args.articles <= 0 or args.every <= 0:
         parser.error("--articles and --every must be positive")
     result = asyncio.run(
         run(args.articles, args.every, args.window_hours, args.partitions, args.broker,
-            args.chunk_timeout)
+            args.chunk_timeout, args.restart)
     )  # fmt: skip
     render(result)
     if args.json:
