@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import orjson
@@ -25,22 +25,24 @@ from syndic.settings import Settings
 log = logging.getLogger("syndic.recovery")
 
 
-async def replay_changelog(
+async def changelog_batches(
     bootstrap_servers: str,
     topic: str,
     partitions: Iterable[int],
     *,
     timeout: float = 120.0,
     client_options: dict[str, Any] | None = None,
-) -> dict[int, list[tuple[str, Any]]]:
-    """Every (key, value) of the changelog partitions, each in offset order; None = deleted.
+) -> AsyncIterator[tuple[int, list[tuple[str, Any]]]]:
+    """The (key, value) records of the changelog partitions, one fetched batch at a time, each
+    partition in offset order; None = deleted. Fails after `timeout` seconds without progress.
 
-    One consumer reads all the partitions at once, so a worker that owns many of them recovers
-    in about one fetch, not one consumer start per partition."""
+    Batches, not the whole changelog: on a broker that does not compact (Tansu), a changelog
+    holds every write since the start, and a list of all of it would be held at once. One
+    consumer reads all the partitions, so a worker that owns many of them recovers in about
+    one fetch each, not one consumer start per partition."""
     wanted = [TopicPartition(topic, p) for p in sorted(set(partitions))]
-    records: dict[int, list[tuple[str, Any]]] = {tp.partition: [] for tp in wanted}
     if not wanted:
-        return records
+        return
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         group_id=None,
@@ -62,23 +64,47 @@ async def replay_changelog(
             if time.monotonic() > deadline:
                 raise TimeoutError(
                     f"changelog {topic} {sorted(tp.partition for tp in pending)} "
-                    f"not read to its end in {timeout} s"
+                    f"stopped short of its end: no progress for {timeout} s"
                 )
             batches = await consumer.getmany(*pending, timeout_ms=300, max_records=20_000)
             for tp, messages in batches.items():
-                for message in messages:
-                    key = orjson.loads(message.key) if message.key else None
-                    value = orjson.loads(message.value) if message.value is not None else None
-                    if isinstance(key, str):
-                        records[tp.partition].append((key, value))
-                    position[tp] = message.offset + 1
+                if messages:
+                    deadline = time.monotonic() + timeout
+                    position[tp] = messages[-1].offset + 1
+                    yield tp.partition, _decoded(messages)
             for tp in list(pending):
                 highwater = consumer.highwater(tp)
                 if highwater is not None and position[tp] >= highwater:
                     pending.discard(tp)
-        return records
     finally:
         await consumer.stop()
+
+
+def _decoded(messages: list[Any]) -> list[tuple[str, Any]]:
+    records = []
+    for message in messages:
+        key = orjson.loads(message.key) if message.key else None
+        if isinstance(key, str):
+            value = orjson.loads(message.value) if message.value is not None else None
+            records.append((key, value))
+    return records
+
+
+async def replay_changelog(
+    bootstrap_servers: str,
+    topic: str,
+    partitions: Iterable[int],
+    *,
+    timeout: float = 120.0,
+    client_options: dict[str, Any] | None = None,
+) -> dict[int, list[tuple[str, Any]]]:
+    """Every record of the changelog partitions at once (for tools and tests)."""
+    records: dict[int, list[tuple[str, Any]]] = {p: [] for p in partitions}
+    async for partition, batch in changelog_batches(
+        bootstrap_servers, topic, records, timeout=timeout, client_options=client_options
+    ):
+        records[partition].extend(batch)
+    return records
 
 
 def apply_records(data: Any, records: list[tuple[str, Any]]) -> int:
@@ -101,12 +127,15 @@ async def complete_recovery(
     """Flush our own pending changelog writes, then replay the partitions onto the table."""
     await app.producer.flush()
     topic = table.changelog_topic.get_topic_name()
-    replayed = await replay_changelog(
-        settings.bootstrap_servers, topic, partitions, client_options=aiokafka_kwargs(settings)
-    )
-    changed = sum(apply_records(table.data, records) for records in replayed.values())
+    wanted = sorted(set(partitions))
+    replayed = changed = 0
+    async for _, records in changelog_batches(
+        settings.bootstrap_servers, topic, wanted, client_options=aiokafka_kwargs(settings)
+    ):
+        replayed += len(records)
+        changed += apply_records(table.data, records)
     log.info(
         "recovery of %s %s completed: %d records replayed, %d keys restored that faust missed",
-        topic, sorted(replayed), sum(map(len, replayed.values())), changed,
+        topic, wanted, replayed, changed,
     )  # fmt: skip
     return changed
