@@ -35,7 +35,7 @@ from typing import Any
 import orjson
 
 from syndic.benchmarks.memory import flatness, rss_mb
-from syndic.benchmarks.pipeline import cpu_seconds, producer, scrape_metrics
+from syndic.benchmarks.pipeline import Proc, cpu_seconds, producer, scrape_metrics
 
 
 def handled(metrics: dict[str, float]) -> int:
@@ -174,13 +174,7 @@ async def run(
 
 
 def stop(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
+    Proc("worker", worker, Path(os.devnull)).stop()
 
 
 async def time_restart(
