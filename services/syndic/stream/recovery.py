@@ -11,6 +11,7 @@ nothing new and changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -129,11 +130,13 @@ async def complete_recovery(
     topic = table.changelog_topic.get_topic_name()
     wanted = sorted(set(partitions))
     replayed = changed = 0
-    async for _, records in changelog_batches(
+    batches = changelog_batches(
         settings.bootstrap_servers, topic, wanted, client_options=aiokafka_kwargs(settings)
-    ):
-        replayed += len(records)
-        changed += apply_records(table.data, records)
+    )
+    async with contextlib.aclosing(batches):  # its consumer stops now if applying fails
+        async for _, records in batches:
+            replayed += len(records)
+            changed += apply_records(table.data, records)
     log.info(
         "recovery of %s %s completed: %d records replayed, %d keys restored that faust missed",
         topic, wanted, replayed, changed,
