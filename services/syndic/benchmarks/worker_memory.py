@@ -149,7 +149,6 @@ async def run(
                         worker, port, sent, time.monotonic() + chunk_timeout
                     )
                     samples.append(sample(sent, worker.pid, broker_pid, metrics, started))
-                    samples[-1]["worker_cpu_s"] = cpu_seconds(worker.pid)
                     print(orjson.dumps(samples[-1]).decode(), file=sys.stderr, flush=True)
                 if restart:
                     stop(worker)
@@ -210,6 +209,7 @@ def sample(
     return {
         "articles": sent,
         "rss_mb": round(rss_mb(worker_pid), 1),
+        "worker_cpu_s": cpu_seconds(worker_pid),
         "broker_rss_mb": round(rss_mb(broker_pid), 1) if broker_pid else None,
         "window_articles": window,
         "state_b_per_article": round(window_bytes / max(1, window)),
