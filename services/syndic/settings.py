@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "SYNDIC_"
+# An article's `sequence` is its record's offset times this plus its place in the record.
+MAX_PACK_ARTICLES = 1000
 
 
 class SettingsError(ValueError):
@@ -44,6 +46,8 @@ class Settings:
     heartbeat_interval_s: float = 1.0
     batch_size: int = 200
     batch_timeout_s: float = 0.01
+    # Articles per record on the internal topics (stream/packing.py); 1 sends them one by one.
+    pack_articles: int = 25
     # How long the broker may hold a fetch of the worker's consumer when no data is there.
     # faust hard-codes 1,500 ms; Tansu holds fetches for part of it even when records arrive.
     fetch_wait_ms: int = 20
@@ -157,6 +161,8 @@ def _validate(settings: Settings) -> None:
             raise SettingsError(f"setting {name!r} must be positive, got {getattr(settings, name)}")
     if settings.linger_ms < 0:
         raise SettingsError("setting 'linger_ms' must not be negative")
+    if not 1 <= settings.pack_articles <= MAX_PACK_ARTICLES:
+        raise SettingsError(f"setting 'pack_articles' must be from 1 to {MAX_PACK_ARTICLES}")
     if settings.allowed_lateness_hours < 0:
         raise SettingsError("setting 'allowed_lateness_hours' must not be negative")
     if not 0 < settings.web_port < 65536:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import base64
 import copy
 import random
-import zlib
 from collections import defaultdict
 
 import orjson
+import pytest
 from prometheus_client import CollectorRegistry
 
 from syndic.batch import build_decider, build_preparer, dedup_lines
 from syndic.metrics import Metrics
 from syndic.settings import load_settings
+from syndic.stream.packing import SEQUENCE_STRIDE, key_partitioner, pack
 from syndic.stream.stages import DecideStage, IngestStage, InMessage, OutMessage, PrepareStage
 
 SETTINGS = load_settings(env={})
@@ -37,8 +38,9 @@ def corpus(n: int, seed: int) -> list[bytes]:
     return records
 
 
-def run_stream(records: list[bytes], partitions: int, seed: int):
-    """Spread records over raw partitions, interleave them, and run the three stages."""
+def run_stream(records: list[bytes], partitions: int, seed: int, pack_articles: int = 25):
+    """Spread records over raw partitions, interleave them, and run the three stages in
+    batches, packing the internal records as the agents do."""
     metrics = Metrics(CollectorRegistry())
     preparer = build_preparer(SETTINGS)
     ingest = IngestStage(SETTINGS, metrics, preparer)
@@ -52,24 +54,38 @@ def run_stream(records: list[bytes], partitions: int, seed: int):
     while any(queues.values()):
         p = rng.choice([p for p, q in queues.items() if q])
         raw_order.append((p, queues[p].pop(0)))
+    by_source_topic, sequenced_topic = (
+        SETTINGS.internal("by-source"),
+        SETTINGS.internal("sequenced"),
+    )
     dlq: list[OutMessage] = []
     by_source: list[InMessage] = []
-    for offset, (p, value) in enumerate(raw_order):
-        out = ingest.process(InMessage("articles.raw", p, offset, None, value, 1_700_000_000_000))
-        if out.topic == SETTINGS.topic_dlq:
-            dlq.append(out)
-        else:
-            bp = zlib.crc32(out.key) % partitions
-            by_source.append(InMessage(out.topic, bp, len(by_source), out.key, out.value, None))
+    for batch in _batches(list(enumerate(raw_order)), 7):
+        routed = [
+            ingest.process(InMessage("articles.raw", p, offset, None, value, 1_700_000_000_000))
+            for offset, (p, value) in batch
+        ]
+        for out in pack(routed, by_source_topic, pack_articles, key_partitioner(partitions)):
+            if out.topic == SETTINGS.topic_dlq:
+                dlq.append(out)
+            else:
+                message = InMessage(
+                    out.topic, out.partition, len(by_source), out.key, out.value, None
+                )
+                by_source.append(message)
     memories: dict[int, dict] = defaultdict(dict)
-    sequenced = []
-    for message in by_source:
-        out = prepare.process(message, memories[message.partition])
-        sequenced.append(out)
+    sequenced: list[OutMessage] = []
+    for batch in _batches(by_source, 3):
+        prepared = [out for m in batch for out in prepare.process(m, memories[m.partition])]
+        sequenced.extend(pack(prepared, sequenced_topic, pack_articles, lambda _: 0))
     outputs = []
     for offset, out in enumerate(sequenced):
         outputs.extend(decide.process(InMessage(out.topic, 0, offset, out.key, out.value, None)))
     return dlq, outputs, metrics
+
+
+def _batches(items: list, size: int) -> list[list]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def verdicts(cleans):
@@ -78,16 +94,21 @@ def verdicts(cleans):
     ]
 
 
-def test_stages_give_the_batch_verdicts_for_the_sequenced_order():
+@pytest.mark.parametrize("pack_articles", [1, 4, 25])
+def test_stages_give_the_batch_verdicts_for_the_sequenced_order(pack_articles):
     records = corpus(60, seed=1)
-    dlq, outputs, _ = run_stream(records, partitions=8, seed=2)
+    dlq, outputs, _ = run_stream(records, partitions=8, seed=2, pack_articles=pack_articles)
     clean = [orjson.loads(o.value) for o in outputs if o.topic == SETTINGS.topic_clean]
     assert len(clean) == 60 and len(dlq) == 1
     assert orjson.loads(dlq[0].value)["reason"] == "invalid_json"
     by_id = {orjson.loads(r)["id"]: r for r in records if r != b"{broken"}
     replay = list(dedup_lines([by_id[c["id"]] for c in clean], SETTINGS))
     assert verdicts(clean) == verdicts(replay)
-    assert [c["sequence"] for c in clean] == list(range(60))
+    sequences = [c["sequence"] for c in clean]
+    assert sequences == sorted(set(sequences))  # the decision order, one place per article
+    assert max(s % SEQUENCE_STRIDE for s in sequences) < pack_articles
+    records_decided = len({s // SEQUENCE_STRIDE for s in sequences})
+    assert (records_decided == 60) == (pack_articles == 1)  # several articles per record
     assert {"unique", "exact"} <= {c["dedup"]["status"] for c in clean}
 
 
@@ -179,7 +200,7 @@ def test_a_redelivered_batch_leaves_the_source_memory_as_it_was():
     envelopes = [_envelope(n, _gazette(n, footer=n >= 1)) for n in range(4)]
 
     def deliver(store: dict, offsets: list[int]) -> list[dict]:
-        outs = [prepare.process(InMessage("by", 5, o, b"gazette", envelopes[o], None), store)
+        outs = [prepare.process(InMessage("by", 5, o, b"gazette", envelopes[o], None), store)[0]
                 for o in offsets]  # fmt: skip
         return [orjson.loads(out.value)["article"] for out in outs]
 
@@ -192,7 +213,7 @@ def test_a_redelivered_batch_leaves_the_source_memory_as_it_was():
     assert crashed == counted
     assert again == first[1:]
     routed_twice = [
-        prepare.process(InMessage("by", 5, 10 + o, b"gazette", envelopes[o], None), crashed)
+        prepare.process(InMessage("by", 5, 10 + o, b"gazette", envelopes[o], None), crashed)[0]
         for o in (1, 2)
     ]
     assert [orjson.loads(out.value)["article"] for out in routed_twice] == first[1:]

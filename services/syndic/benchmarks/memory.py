@@ -70,7 +70,7 @@ def run(count: int, window_hours: float, every: int, partitions: int = 8) -> dic
         routed = ingest.process(raw)
         partition = zlib.crc32(routed.key) % partitions
         by_source = InMessage(routed.topic, partition, number, routed.key, routed.value, now_ms)
-        prepared = prepare.process(by_source, memories[partition])
+        (prepared,) = prepare.process(by_source, memories[partition])
         if prepared.topic == settings.internal("sequenced"):
             decide.process(InMessage(prepared.topic, 0, number, None, prepared.value, now_ms))
         if number % every == 0 or number == count:

@@ -846,7 +846,7 @@ def run_stages(
     prepare = PrepareStage(settings, metrics, preparer)
     memories: dict[int, dict[str, Any]] = {p: {} for p in range(partitions)}
     with hook("prepare"):
-        prepared = [prepare.process(m, memories[m.partition]) for m in by_source]
+        prepared = [prepare.process(m, memories[m.partition])[0] for m in by_source]
     # The sequencing topic interleaves the prepare agents' batches from the by-source
     # partitions; a round robin of batch-sized runs per partition comes close to that order
     # (event times then advance unevenly, as they do in the stream).

@@ -23,6 +23,7 @@ from syndic.metrics import Metrics
 from syndic.settings import Settings
 from syndic.stream.faust_fixes import refetch_gaps, seek_between_batches, set_worker_fetch_wait
 from syndic.stream.health import Health
+from syndic.stream.packing import key_partitioner, pack
 from syndic.stream.recovery import complete_recovery
 from syndic.stream.stages import (
     DecideStage,
@@ -212,28 +213,35 @@ class SyndicApp:
     def _register_agents(self) -> None:
         s = self.settings
         app = self
+        # a by-source or sequenced record holds up to `pack_articles` articles
+        records_per_batch = max(1, s.batch_size // s.pack_articles)
 
         @self.faust.agent(self.topic(s.topic_raw), name="syndic.ingest")
         async def ingest(stream: Any) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
-                await app.publish(app.ingest.process(_in_message(e)) for e in events)
+                routed = [app.ingest.process(_in_message(e)) for e in events]
+                await app.publish(app.packs(routed, s.internal("by-source"), s.raw_partitions))
                 app.health.processed(events)
 
         @self.faust.agent(self.topic(s.internal("by-source")), name="syndic.prepare")
         async def prepare(stream: Any) -> None:
-            async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
+            async for events in stream.take_events(records_per_batch, within=s.batch_timeout_s):
                 memories = await app.source_memories({e.message.partition for e in events})
                 outputs = [
-                    app.prepare.process(_in_message(e), memories[e.message.partition])
+                    out
                     for e in events
+                    for out in app.prepare.process(_in_message(e), memories[e.message.partition])
                 ]
                 # the source memory written for this batch is durable before its ack
-                await app.publish(outputs, changelog=app.memory_changelogs())
+                await app.publish(
+                    app.packs(outputs, s.internal("sequenced"), 1),
+                    changelog=app.memory_changelogs(),
+                )
                 app.health.processed(events)
 
         @self.faust.agent(self.topic(s.internal("sequenced")), name="syndic.decide")
         async def decide(stream: Any) -> None:
-            async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
+            async for events in stream.take_events(records_per_batch, within=s.batch_timeout_s):
                 stage = await app.decide_stage()
                 outputs: list[OutMessage] = []
                 for event in events:
@@ -242,6 +250,11 @@ class SyndicApp:
                 # otherwise a crash after the commit forgets decisions already published
                 await app.publish(outputs, changelog=app.decision_changelog())
                 app.health.processed(events)
+
+    def packs(self, outputs: list[OutMessage], topic: str, partitions: int) -> list[OutMessage]:
+        """The batch's records for an internal topic of `partitions` partitions, several
+        articles each (packing.py)."""
+        return pack(outputs, topic, self.settings.pack_articles, key_partitioner(partitions))
 
     def _register_signals(self) -> None:
         @self.faust.on_partitions_revoked.connect

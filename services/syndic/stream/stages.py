@@ -34,29 +34,22 @@ from syndic.core.timeutil import from_millis, parse_iso, to_iso
 from syndic.core.window import MeasuredStore
 from syndic.metrics import Metrics
 from syndic.settings import Settings
+from syndic.stream.packing import SEQUENCE_STRIDE, is_pack, unpack
+from syndic.stream.records import InMessage, OutMessage
 
-
-@dataclass(frozen=True, slots=True)
-class InMessage:
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    timestamp_ms: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class OutMessage:
-    """A record to publish; `partition` None lets the key choose it, a value None deletes."""
-
-    topic: str
-    key: bytes
-    value: bytes | None
-    partition: int | None = None
+__all__ = ["DecideStage", "InMessage", "IngestStage", "OutMessage", "PrepareStage"]
 
 
 Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Dead:
+    """What a dead letter of one article says of where it came from."""
+
+    original: bytes | None
+    origin: Origin
+    key: bytes | None
 
 
 def _utc_now() -> datetime:
@@ -121,11 +114,27 @@ class PrepareStage(_Stage):
         super().__init__(settings, metrics)
         self.preparer = preparer
 
-    def process(self, message: InMessage, memory_store: MutableMapping[str, Any]) -> OutMessage:
-        envelope = orjson.loads(message.value or b"{}")
-        original: bytes = envelope["value"].encode("utf-8")
-        origin = Origin(**envelope["origin"])
-        key = base64.b64decode(envelope["key_b64"]) if envelope.get("key_b64") else None
+    def process(
+        self, message: InMessage, memory_store: MutableMapping[str, Any]
+    ) -> list[OutMessage]:
+        """One sequenced record or dead letter per article of the by-source record."""
+        try:
+            envelopes = unpack(message.value)
+        except Exception as exc:
+            origin = Origin(message.topic, message.partition, message.offset)
+            return [self._dead_letter(message.value, origin, internal_error(exc), message.key)]
+        return [self._prepare(envelope, memory_store, message) for envelope in envelopes]
+
+    def _prepare(
+        self, envelope: Any, memory_store: MutableMapping[str, Any], message: InMessage
+    ) -> OutMessage:
+        try:
+            original: bytes = envelope["value"].encode("utf-8")
+            origin = Origin(**envelope["origin"])
+            key = base64.b64decode(envelope["key_b64"]) if envelope.get("key_b64") else None
+        except Exception as exc:  # not an envelope the ingest stage wrote
+            here = Origin(message.topic, message.partition, message.offset)
+            return self._dead_letter(orjson.dumps(envelope), here, internal_error(exc), None)
         started = time.perf_counter()
         try:
             raw = orjson.loads(original)
@@ -171,18 +180,31 @@ class DecideStage(_Stage):
             self.metrics.active_stories.set(self.window.stories)
 
     def process(self, message: InMessage) -> list[OutMessage]:
-        """The verdict's events, or the record in the dead-letter topic if deciding it failed.
+        """The verdicts' events of the record's articles, in their order. An article whose
+        decision fails goes to the dead-letter topic instead, and the others are decided.
 
         An exception must not escape: it would crash the agent, and faust's restarted agent
         goes on with the next records while the failed batch stays unacknowledged, so the
         partition's commits stop there and its articles come out only after a rebalance."""
+        origin = Origin(message.topic, message.partition, message.offset)
+        try:
+            items = unpack(message.value)
+        except Exception as exc:
+            return [self._dead_letter(message.value, origin, internal_error(exc), message.key)]
+        outputs: list[OutMessage] = []
+        for index, item in enumerate(items):
+            sequence = message.offset * SEQUENCE_STRIDE + index
+            # a dead letter holds the article's own bytes, the whole record when it is alone
+            original = orjson.dumps(item) if is_pack(message.value) else message.value
+            outputs.extend(self._decide(item, sequence, Dead(original, origin, message.key)))
+        return outputs
+
+    def _decide(self, item: Any, sequence: int, dead: Dead) -> list[OutMessage]:
         started = time.perf_counter()
         try:
-            prepared = Prepared.from_dict(orjson.loads(message.value or b"{}"))
-            clean = self.decider.decide(prepared, sequence=message.offset)
+            clean = self.decider.decide(Prepared.from_dict(item), sequence=sequence)
         except Exception as exc:
-            origin = Origin(message.topic, message.partition, message.offset)
-            return [self._dead_letter(message.value, origin, internal_error(exc), message.key)]
+            return [self._dead_letter(dead.original, dead.origin, internal_error(exc), dead.key)]
         finally:
             self.metrics.stage_seconds.labels("decide").observe(time.perf_counter() - started)
         self._observe(clean)
