@@ -32,6 +32,8 @@ def test_flag_beats_env_beats_file(tmp_path):
         ({"SYNDIC_WEB_PORT": "70000"}, "'web_port' must be a TCP port"),
         ({"SYNDIC_WINDOW_HOURS": "0"}, "'window_hours' must be positive"),
         ({"SYNDIC_HEARTBEAT_INTERVAL_S": "30"}, "'heartbeat_interval_s' must be below"),
+        ({"SYNDIC_PACK_ARTICLES": "0"}, "'pack_articles' must be from 1 to 1000"),
+        ({"SYNDIC_PACK_ARTICLES": "1001"}, "'pack_articles' must be from 1 to 1000"),
     ],
 )
 def test_bad_values_name_the_setting(env, message):
