@@ -222,3 +222,27 @@ def test_a_redelivered_batch_leaves_the_source_memory_as_it_was():
     assert after == calm_out[3:]
     assert "Ferry timetable" in after[0]["text"]  # in articles 1 and 2 only: not yet boilerplate
     assert "Gazette Morning Edition" not in after[0]["text"]  # in all three before it
+
+
+def test_the_sequenced_record_decides_exactly_as_the_batch_command():
+    """The stream decides on what the sequenced record carries, `syndic dedup` on the
+    fingerprint as computed: the two must be the same numbers (story weights included), or a
+    story score near the threshold could go one way in the stream and the other in batch."""
+    from datetime import UTC, datetime, timedelta
+
+    from syndic.benchmarks.articles import ArticleGenerator
+    from syndic.core.normalize import BoilerplateMemory
+    from syndic.core.pipeline import Prepared
+
+    preparer, memory = build_preparer(SETTINGS), BoilerplateMemory({})
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    prepared = [
+        preparer.prepare(
+            preparer.parse(article.value()), ingested_at=start + timedelta(seconds=n), memory=memory
+        )
+        for n, article in enumerate(ArticleGenerator(seed=3).iterate(300))
+    ]
+    batch, stream = build_decider(SETTINGS, {}), build_decider(SETTINGS, {})
+    for n, item in enumerate(prepared):
+        wire = Prepared.from_dict(orjson.loads(orjson.dumps(item.to_dict())))
+        assert stream.decide(wire, sequence=n) == batch.decide(item, sequence=n)

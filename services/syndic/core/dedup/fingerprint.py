@@ -42,6 +42,15 @@ def decode_terms(text: str) -> dict[int, float]:
     return dict(zip(map(_shared_term.__getitem__, hashes), weights, strict=True))
 
 
+def as_stored(terms: dict[int, float]) -> dict[int, float]:
+    """The terms as the sequenced record and the window carry them (weights in 1/255ths).
+    The stream decides on what the record carries and `syndic dedup` on the fingerprint as
+    computed, so the two are the same numbers only if the fingerprint is made of these:
+    unquantized, an article's story score differed between them in the third decimal, and one
+    near the threshold could have joined a story in one and not in the other."""
+    return decode_terms(encode_terms(terms))
+
+
 _QUANTA = tuple(q / 255.0 for q in range(256))
 _shared_term: BoundedMemo[int, int] = BoundedMemo(lambda term: term, maxsize=262_144)
 
@@ -88,7 +97,7 @@ class Fingerprinter:
             url=canonical_url(article.url),
             signature=minhash(hashes),
             shingles=int(hashes.size),
-            terms=story_terms(text, article.lang),
+            terms=as_stored(story_terms(text, article.lang)),
         )
 
 
