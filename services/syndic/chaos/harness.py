@@ -457,8 +457,7 @@ async def verify(
         body = orjson.loads(m.value)
         aid = body["id"]
         deliveries[aid] += 1
-        dedup = body.get("dedup") or {}
-        verdicts[aid].add((dedup.get("status"), dedup.get("duplicate_of"), body.get("story_id")))
+        verdicts[aid].add(_verdict(body))
         texts[aid][body.get("content_hash")] = body.get("text", "")
         seq = int(body.get("sequence", 0))
         first_sequence[aid] = min(seq, first_sequence.get(aid, seq))
@@ -479,15 +478,28 @@ async def verify(
         if batch.get("content_hash") not in texts[aid]:
             # normalized differently: the boilerplate memory saw another history of its source
             mistexted.append(f"{aid} ({batch.get('source')}): {_line_diff(texts[aid], batch)}")
-        dedup = batch.get("dedup") or {}
-        want = (dedup.get("status"), dedup.get("duplicate_of"), batch.get("story_id"))
+        want = _verdict(batch)
         if batch.get("id") != aid or want not in verdicts[aid]:
-            # (status, duplicate_of, story_id): enough to tell which tier or match differed
             mismatched.append(f"{aid}: stream {sorted(verdicts[aid], key=str)} batch {want}")
     result.mismatched_verdicts = len(mismatched)
     result.examples["mismatched"] = mismatched[:10]
     result.mismatched_texts = len(mistexted)
     result.examples["mismatched_texts"] = mistexted[:10]
+
+
+def _verdict(clean: dict[str, Any]) -> tuple[Any, ...]:
+    """Status, duplicate, story, then the figures that explain them (similarity, story score
+    and match): the stream's and the batch's must be equal to the last digit."""
+    dedup = clean.get("dedup") or {}
+    similarity = tuple(sorted((dedup.get("similarity") or {}).items()))
+    return (
+        dedup.get("status"),
+        dedup.get("duplicate_of"),
+        clean.get("story_id"),
+        similarity,
+        dedup.get("story_score"),
+        dedup.get("story_match"),
+    )
 
 
 def _line_diff(stream_texts: dict[str, str], batch: dict[str, Any]) -> str:
