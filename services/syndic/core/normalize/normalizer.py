@@ -84,7 +84,7 @@ class Normalizer:
             text=clean,
             fingerprint_text=fingerprint_text,
             content_hash=xxhash.xxh3_128_hexdigest(fingerprint_text.encode()),
-            word_count=len(fingerprint_text.split()),
+            word_count=fingerprint_text.count(" ") + 1,  # one space between words
             title=title or None,
             url=urls.canonical_url(raw.get("url")),
             published_at=dates.plausible(
