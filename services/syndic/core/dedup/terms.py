@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from itertools import compress, repeat
-from operator import itemgetter, not_
+from itertools import chain, repeat
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -39,8 +39,11 @@ NUMBER_WEIGHT = 2.0
 # A word starts with a letter of any script (not a digit or "_"); a number is digits.
 _TOKEN = re.compile(r"[^\W\d_][\w']*|\d[\d.,]*\d|\d")
 # A sentence's first token: at a line's start or after closing punctuation and a space, past
-# anything that cannot start a token.
-_FIRST_TOKEN = re.compile(r"(?:^|[.!?\"\u201d]\s)[\W_]*?(" + _TOKEN.pattern + ")", re.MULTILINE)
+# anything that cannot start a token; that is, in "\n" + text, after a newline or after closing
+# punctuation and a space. Written to start with one character class, so that re's search
+# skips to the candidates in C instead of trying the pattern at every character (the same
+# matches as `(?:^|[.!?"\u201d]\s)[\W_]*?(TOKEN)` with re.MULTILINE on the text: 2-3x faster).
+_FIRST_TOKEN = re.compile(r"[.!?\"\u201d\n](?:(?<=\n)|\s)[\W_]*?(" + _TOKEN.pattern + ")")
 _MAX_ZIPF = 7.0
 _COMMON_ZIPF = 3.5  # a sentence-initial capital counts as a name only when the word is rare
 # wordfreq's languages; Chinese, Japanese and Korean are split into words by its segmenters
@@ -55,19 +58,33 @@ _NOUNS_CAPITALISED = frozenset({"de"})
 
 
 class _Prior:
-    """One language's word frequencies and the IDF-like weights drawn from them, cached."""
+    """One language's word frequencies and the weights drawn from them, cached."""
 
     def __init__(self, language: str) -> None:
         self.language = language
+        self.segmented = language in SEGMENTED_LANGUAGES
         self.zipf: BoundedMemo[str, float] = BoundedMemo(self._zipf_of, maxsize=200_000)
-        self.idf: BoundedMemo[str, float] = BoundedMemo(self._idf_of, maxsize=200_000)
+        self.weight: BoundedMemo[str, float] = BoundedMemo(self._weight_of, maxsize=200_000)
+        self.bonus: BoundedMemo[str, tuple[str, float, float]] = BoundedMemo(
+            self._bonus_of, maxsize=100_000
+        )
         self.capital_is_name = language not in _NOUNS_CAPITALISED
 
     def _zipf_of(self, word: str) -> float:
         return float(zipf_frequency(word, self.language))
 
-    def _idf_of(self, word: str) -> float:
-        return float(max(0.0, _MAX_ZIPF - self.zipf[word]) ** 1.5)
+    def _weight_of(self, key: str) -> float:
+        """The IDF-like weight of a term, or 0 for a key that is no term (a one-letter word;
+        in Chinese, Japanese and Korean, punctuation): a weight of 0 never reaches the result,
+        so no key needs filtering out before the weights are computed."""
+        kept = key[0].isalnum() if self.segmented else len(key) >= 2 or key.isdigit()
+        return float(max(0.0, _MAX_ZIPF - self.zipf[key]) ** 1.5) if kept else 0.0
+
+    def _bonus_of(self, token: str) -> tuple[str, float, float]:
+        """A capitalised or numeric token's key, and its bonus elsewhere and as the first
+        token of every sentence it is in: both depend on the token and the prior alone."""
+        key = _key[token]
+        return key, _kind_weight(token, key, False, self), _kind_weight(token, key, True, self)
 
 
 _PRIORS: dict[str, _Prior] = {}
@@ -105,19 +122,23 @@ def story_terms(text: str, language: str | None = "en", top: int = TOP_TERMS) ->
     """Hashed term -> L2-normalised weight; hashing keeps the stored summary small and fixed.
 
     Written for speed, since it runs on every article: tokens are counted and folded in C
-    (findall, Counter, cached keys), the weights are computed in numpy, and Python loops only
-    over the capitalised or numeric tokens (for the name/number bonus), the sentences (for
-    their first token) and the `top` terms kept. A token seen anywhere but at a sentence start
-    gets the more generous weight, as the rule for names wants."""
+    (memoised chunks, Counter, cached keys), the weights are computed in numpy, and Python
+    loops only over the distinct capitalised or numeric tokens (for the name/number bonus) and
+    the `top` terms kept. A token seen anywhere but at a sentence start gets the more generous
+    weight, as the rule for names wants.
+
+    Every counted key gets a weight; keys that are no terms weigh 0 (`_Prior.weight`), and a
+    term of weight 0 is never kept, so the result is that of weighting the terms alone."""
     prior = _prior(language)
-    if prior.language in SEGMENTED_LANGUAGES:
-        counts, keys, bonus = _segmented_counts(text, prior)
+    if prior.segmented:
+        counts, bonus = _segmented_counts(text, prior)
     else:
-        counts, keys, bonus = _spaced_counts(text, prior)
-    if not keys:
+        counts, bonus = _spaced_counts(text, prior)
+    if not counts:
         return {}
-    weights = _tf_weights(np.fromiter(map(counts.__getitem__, keys), np.int64, len(keys)))
-    weights *= np.fromiter(map(prior.idf.__getitem__, keys), np.float64, len(keys))
+    keys = list(counts)
+    weights = _tf_weights(np.fromiter(counts.values(), np.int64, len(keys)))
+    weights *= np.fromiter(map(prior.weight.__getitem__, keys), np.float64, len(keys))
     if bonus:
         weights *= np.fromiter(map(bonus.get, keys, repeat(1.0)), np.float64, len(keys))
     best = _top(keys, weights, top)
@@ -130,25 +151,38 @@ def story_terms(text: str, language: str | None = "en", top: int = TOP_TERMS) ->
     return result
 
 
-_Counts = tuple[Counter[str], list[str], dict[str, float]]
+_Counts = tuple[Counter[str], dict[str, float]]
 
 
 def _spaced_counts(text: str, prior: _Prior) -> _Counts:
-    """Term counts, the terms kept (one-letter words carry nothing) and their name or number
-    bonus, for scripts that put spaces between words."""
-    text = text.replace("\u2019", "'")
-    tokens = _TOKEN.findall(text)
-    counts = Counter(map(_key.__getitem__, tokens))
-    keys = [k for k in counts if len(k) >= 2 or k.isdigit()]
-    return counts, keys, _name_and_number_bonus(text, tokens, prior) if keys else {}
+    """Key counts and the name or number bonus of the keys, for scripts that put spaces
+    between words."""
+    chunks = list(map(_chunk_tokens.__getitem__, text.split()))
+    counts = Counter(chain.from_iterable(map(itemgetter(0), chunks)))
+    marked = Counter(chain.from_iterable(map(itemgetter(1), chunks)))
+    return counts, _name_and_number_bonus(text, marked, prior) if marked else {}
+
+
+def _tokens_of_chunk(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys of a whitespace-free chunk's tokens, and those of its tokens that can earn a
+    bonus (capitalised or numeric), in order. No token spans whitespace and the token pattern
+    looks at nothing around a token, so a text's tokens are its chunks' tokens one after the
+    other; news reuses its chunks, so each is tokenized once, not once per article."""
+    tokens = _TOKEN.findall(chunk.replace("\u2019", "'"))
+    marked = tuple(token for token in tokens if token[0].isupper() or token[0].isdigit())
+    return tuple(map(_key.__getitem__, tokens)), marked
+
+
+_chunk_tokens: BoundedMemo[str, tuple[tuple[str, ...], tuple[str, ...]]] = BoundedMemo(
+    _tokens_of_chunk, maxsize=131_072
+)
 
 
 def _segmented_counts(text: str, prior: _Prior) -> _Counts:
     """The same for Chinese, Japanese and Korean: one character can be a word, and with no
     capitals only numbers earn a bonus."""
     counts = Counter(segmented_words(text, prior.language))
-    keys = [k for k in counts if k[0].isalnum()]
-    return counts, keys, {k: NUMBER_WEIGHT for k in keys if k[0].isdigit()}
+    return counts, {k: NUMBER_WEIGHT for k in counts if k[0].isdigit()}
 
 
 _ONE_PLUS_LOG = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 1024)])
@@ -162,16 +196,21 @@ def _tf_weights(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     return weights
 
 
-def _name_and_number_bonus(text: str, tokens: list[str], prior: _Prior) -> dict[str, float]:
-    """Key -> bonus for the keys of capitalised and numeric tokens (the rest weigh 1)."""
-    marked = Counter(compress(tokens, map(not_, map(str.islower, map(itemgetter(0), tokens)))))
-    if not marked:
-        return {}
-    initial = Counter(_FIRST_TOKEN.findall(text))
+def _name_and_number_bonus(text: str, marked: Counter[str], prior: _Prior) -> dict[str, float]:
+    """Key -> bonus for the keys of capitalised and numeric tokens (the rest weigh 1).
+
+    `marked` counts the capitalised and numeric tokens (a token whose first character is
+    neither upper case nor a digit weighs 1 anyway). Sentence starts are found only when a
+    token's bonus depends on them (never under German's prior, where only rarity counts)."""
+    initial: Counter[str] | None = None
     bonus: dict[str, float] = {}
     for token, count in marked.items():
-        key = _key[token]
-        weight = _kind_weight(token, key, count == initial[token], prior)
+        key, weight, first_weight = prior.bonus[token]
+        if weight != first_weight:
+            if initial is None:
+                initial = Counter(_FIRST_TOKEN.findall("\n" + text.replace("\u2019", "'")))
+            if count == initial.get(token, 0):
+                weight = first_weight
         if weight > bonus.get(key, 1.0):
             bonus[key] = weight
     return bonus
