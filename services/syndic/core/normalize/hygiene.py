@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import chain
 
 import ftfy
 
@@ -54,17 +53,15 @@ def fingerprint_form(text: str) -> str:
     (punctuation, "_" and whitespace all separate words). Case folding maps each character on
     its own (no context, unlike `lower`'s final sigma) and keeps whitespace whitespace, and a
     run never spans whitespace, so the form is the forms of the text's whitespace-separated
-    chunks joined. News reuses its chunks ("said", "Korea's", "(AP)"), so each chunk's words
-    come from a memo: a dict lookup per chunk instead of a regex scan, a substitution, a split
-    and a join over every character (~3x faster per article)."""
-    return " ".join(chain.from_iterable(map(_chunk_words.__getitem__, text.split())))
+    chunks joined, leaving out the empty ones. News reuses its chunks ("said", "Korea's",
+    "(AP)"), so each chunk's form comes from a memo: a dict lookup per chunk instead of a regex
+    substitution, a split and a join over every character (~2x faster per article)."""
+    return " ".join(filter(None, map(_chunk_form.__getitem__, text.split())))
 
 
-def _words_of_chunk(chunk: str) -> tuple[str, ...]:
-    words = tuple(_ALNUM_RUN.findall(chunk.casefold()))
-    if len(words) == 1 and words[0] == chunk:
-        return (chunk,)  # the memo's key and value share one string
-    return words
+def _form_of_chunk(chunk: str) -> str:
+    form = " ".join(_ALNUM_RUN.findall(chunk.casefold()))
+    return chunk if form == chunk else form  # the memo's key and value share one string
 
 
-_chunk_words: BoundedMemo[str, tuple[str, ...]] = BoundedMemo(_words_of_chunk, maxsize=131_072)
+_chunk_form: BoundedMemo[str, str] = BoundedMemo(_form_of_chunk, maxsize=131_072)
