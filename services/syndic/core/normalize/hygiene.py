@@ -40,10 +40,33 @@ def repair(text: str) -> str:
     return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+# Every character `str.split()` splits on (`str.isspace()`) but the space and the newline.
+_OTHER_WHITESPACE = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
 def clean_lines(text: str) -> list[str]:
-    """One stripped, space-collapsed line per non-empty input line."""
+    """One stripped, space-collapsed line per non-empty input line.
+
+    Most texts are spaced cleanly already; their lines are then kept as they are, without
+    splitting every line into words and joining them again."""
+    if _single_spaced(text):
+        return [line for line in text.split("\n") if line]
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return [line for line in lines if line]
+
+
+def _single_spaced(text: str) -> bool:
+    """No whitespace but single spaces between other characters and newlines: then every
+    line already equals `" ".join(line.split())`. A handful of substring tests in C (a text
+    without non-ASCII characters answers the non-ASCII ones at once)."""
+    if text.startswith(" ") or text.endswith(" "):
+        return False
+    if "  " in text or " \n" in text or "\n " in text:
+        return False
+    return not any(space in text for space in _OTHER_WHITESPACE)
 
 
 def fingerprint_form(text: str) -> str:
