@@ -217,15 +217,21 @@ def _name_and_number_bonus(text: str, marked: Counter[str], prior: _Prior) -> di
 
 
 def _top(keys: list[str], weights: npt.NDArray[np.float64], top: int) -> list[tuple[str, float]]:
-    """The `top` heaviest terms, ties broken by the term: the same as sorting them all."""
-    values: list[float] = weights.tolist()
+    """The `top` heaviest terms, ties broken by the term: the same as sorting them all.
+
+    Only the chosen weights become Python floats, and the order (weight descending, then term)
+    comes from two sorts with C key functions: by term, then by weight reversed, which is
+    stable, so equal weights keep their terms' order."""
     if len(keys) <= top:
-        pairs = list(zip(keys, values, strict=True))
-        return sorted(pairs, key=lambda item: (-item[1], item[0]))
-    cut = np.partition(weights, len(keys) - top)[len(keys) - top]
-    chosen: list[int] = np.flatnonzero(weights >= cut).tolist()
-    pairs = [(keys[i], values[i]) for i in chosen]
-    return sorted(pairs, key=lambda item: (-item[1], item[0]))[:top]
+        pairs = list(zip(keys, weights.tolist(), strict=True))
+    else:
+        cut = np.partition(weights, len(keys) - top)[len(keys) - top]
+        chosen = np.flatnonzero(weights >= cut)
+        terms = map(keys.__getitem__, chosen.tolist())
+        pairs = list(zip(terms, weights[chosen].tolist(), strict=True))
+    pairs.sort(key=itemgetter(0))
+    pairs.sort(key=itemgetter(1), reverse=True)
+    return pairs[:top]
 
 
 def cosine(left: dict[int, float], right: dict[int, float]) -> float:
