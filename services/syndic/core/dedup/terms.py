@@ -175,7 +175,7 @@ def _tokens_of_chunk(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _chunk_tokens: BoundedMemo[str, tuple[tuple[str, ...], tuple[str, ...]]] = BoundedMemo(
-    _tokens_of_chunk, maxsize=131_072
+    _tokens_of_chunk, maxsize=65_536
 )
 
 

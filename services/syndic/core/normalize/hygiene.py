@@ -87,4 +87,4 @@ def _form_of_chunk(chunk: str) -> str:
     return chunk if form == chunk else form  # the memo's key and value share one string
 
 
-_chunk_form: BoundedMemo[str, str] = BoundedMemo(_form_of_chunk, maxsize=131_072)
+_chunk_form: BoundedMemo[str, str] = BoundedMemo(_form_of_chunk, maxsize=65_536)
