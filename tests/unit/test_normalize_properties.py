@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from syndic.core.model import RejectedInput
@@ -39,6 +39,8 @@ def _run(raw: dict[str, Any], memory: BoilerplateMemory | None = None) -> Any:
 
 @FAST
 @given(_articles)
+@example("the the a@b.co Jul.\nthe\nthe the the Jul.")  # a contact line ended the header
+@example("Published on Monday, 4 March 2009.\nWorld\nThe council met on Monday to vote.")
 def test_text_is_idempotent(text: str) -> None:
     first = _run({"id": 1, "source": "s", "text": text})
     if first is None:

@@ -32,7 +32,7 @@ def clean_title(title: str) -> str:
 def analyse(lines: list[str]) -> Layout:
     layout = Layout(lines=[])
     body = _cut_footer(lines, layout)
-    first_paragraph = next((i for i, line in enumerate(body) if rules.is_paragraph(line)), 0)
+    first_paragraph = _first_paragraph(body)
     header = body[:first_paragraph]
     repeated = {line for line in header if header.count(line) > 1}
     for index, line in enumerate(body):
@@ -54,6 +54,23 @@ def analyse(lines: list[str]) -> Layout:
         layout.lines.pop()
     layout.dateline = layout.dateline or _dateline(layout.lines)
     return layout
+
+
+def _first_paragraph(lines: list[str]) -> int:
+    """Where the header ends: the first line of prose that the analysis keeps. A boilerplate
+    or labelled date line shaped like prose is dropped below, so it cannot end the header:
+    the text normalized a second time would not have it, its header would reach further, and
+    a crumb kept the first time would be cut the second."""
+    for index, line in enumerate(lines):
+        if rules.is_paragraph(line) and not _dropped_anyway(line):
+            return index
+    return 0
+
+
+def _dropped_anyway(line: str) -> bool:
+    return rules.is_boilerplate_line(line) or (
+        len(line) <= 120 and dates.labelled_date(line) is not None
+    )
 
 
 def _cut_footer(lines: list[str], layout: Layout) -> list[str]:
