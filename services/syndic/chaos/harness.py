@@ -438,7 +438,7 @@ async def run_chaos(
         await producer.stop()
         await asyncio.gather(*background, return_exceptions=True)
         workers.stop_all()
-    await verify(settings, articles, lines, result)
+    await verify(settings, articles, lines, result, dump=logdir / "clean-events.jsonl")
     result.seconds = round(time.monotonic() - started, 1)
     return result
 
@@ -448,9 +448,13 @@ async def verify(
     articles: list[dict[str, Any]],
     lines: dict[str, bytes],
     result: Result,
+    dump: Path | None = None,
 ) -> None:
-    """Compare the outputs with the inputs and with the batch decisions over the same order."""
+    """Compare the outputs with the inputs and with the batch decisions over the same order.
+    `dump` gets every clean event's verdict and position, to study a failed run afterwards."""
     clean = await _read_all(settings, [settings.topic_clean], idle=3.0)
+    if dump is not None:
+        _dump_clean(clean, dump)
     dlq = await _read_all(settings, [settings.topic_dlq], idle=1.0)
     verdicts: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
     texts: dict[str, dict[str, str]] = defaultdict(dict)  # id -> content hash -> text
@@ -493,6 +497,21 @@ async def verify(
     result.examples["mismatched_scores"] = misscored[:10]
     result.mismatched_texts = len(mistexted)
     result.examples["mismatched_texts"] = mistexted[:10]
+
+
+def _dump_clean(messages: list[Any], path: Path) -> None:
+    with path.open("wb") as out:
+        for m in messages:
+            body = orjson.loads(m.value)
+            row = {
+                "id": body["id"],
+                "sequence": body.get("sequence"),
+                "verdict": _verdict(body),
+                "partition": m.partition,
+                "offset": m.offset,
+                "timestamp": m.timestamp,
+            }
+            out.write(orjson.dumps(row) + b"\n")
 
 
 def _verdict(clean: dict[str, Any]) -> tuple[Any, ...]:
