@@ -32,6 +32,7 @@ from syndic.batch import dedup_lines
 from syndic.broker import EmbeddedBroker, die_with_parent, free_port
 from syndic.client import group_offsets_reader
 from syndic.settings import Settings, load_settings, namespaced
+from syndic.stream.packing import SEQUENCE_STRIDE, unpack
 
 _WORDS = [
     "council",
@@ -188,6 +189,9 @@ class Result:
     # same verdict, other figures behind it (story score, closest member, similarity): reported,
     # not failed on (docs/reliability.md, cause 10)
     mismatched_scores: int = 0
+    # articles whose earliest clean event is later than their first place in the sequencing
+    # topic: their first verdict's event is not on the clean topic (diagnostic, not failed on)
+    late_first_events: int = 0
     conflicting_verdicts: int = 0
     offset_regressions: int = 0
     kills: list[dict[str, Any]] = field(default_factory=list)
@@ -455,6 +459,8 @@ async def verify(
     clean = await _read_all(settings, [settings.topic_clean], idle=3.0)
     if dump is not None:
         _dump_clean(clean, dump)
+    sequenced = await _read_all(settings, [settings.internal("sequenced")], idle=1.0)
+    first_place = _first_places(sequenced)
     dlq = await _read_all(settings, [settings.topic_dlq], idle=1.0)
     verdicts: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
     texts: dict[str, dict[str, str]] = defaultdict(dict)  # id -> content hash -> text
@@ -493,10 +499,26 @@ async def verify(
             misscored.append(seen)
     result.mismatched_verdicts = len(mismatched)
     result.examples["mismatched"] = mismatched[:10]
+    late = [a for a in order if first_place.get(a, first_sequence[a]) < first_sequence[a]]
+    result.late_first_events = len(late)
+    result.examples["late_first_events"] = [
+        f"{a}: first placed {first_place[a]}, first clean event {first_sequence[a]}"
+        for a in late[:10]
+    ]
     result.mismatched_scores = len(misscored)
     result.examples["mismatched_scores"] = misscored[:10]
     result.mismatched_texts = len(mistexted)
     result.examples["mismatched_texts"] = mistexted[:10]
+
+
+def _first_places(messages: list[Any]) -> dict[str, int]:
+    """Each article's first position in the sequencing topic, as a `sequence` value."""
+    first: dict[str, int] = {}
+    for m in sorted(messages, key=lambda m: m.offset):
+        with contextlib.suppress(Exception):
+            for index, item in enumerate(unpack(m.value)):
+                first.setdefault(str(item["article"]["id"]), m.offset * SEQUENCE_STRIDE + index)
+    return first
 
 
 def _dump_clean(messages: list[Any], path: Path) -> None:
@@ -547,6 +569,7 @@ def render(result: Result) -> str:
         ("mismatched verdicts", result.mismatched_verdicts),
         ("mismatched texts", result.mismatched_texts),
         ("mismatched scores", result.mismatched_scores),
+        ("late first events", result.late_first_events),
         ("conflicting verdicts", result.conflicting_verdicts),
         ("offset regressions", result.offset_regressions),
         ("seconds", result.seconds),
