@@ -23,7 +23,7 @@ from syndic.metrics import Metrics
 from syndic.settings import Settings
 from syndic.stream.faust_fixes import refetch_gaps, seek_between_batches, set_worker_fetch_wait
 from syndic.stream.health import Health
-from syndic.stream.packing import key_partitioner, pack
+from syndic.stream.packing import PartitionOf, key_partitioner, pack
 from syndic.stream.recovery import complete_recovery
 from syndic.stream.stages import (
     DecideStage,
@@ -215,12 +215,13 @@ class SyndicApp:
         app = self
         # a by-source or sequenced record holds up to `pack_articles` articles
         records_per_batch = max(1, s.batch_size // s.pack_articles)
+        by_source_partition = key_partitioner(s.raw_partitions)
 
         @self.faust.agent(self.topic(s.topic_raw), name="syndic.ingest")
         async def ingest(stream: Any) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
                 routed = [app.ingest.process(_in_message(e)) for e in events]
-                await app.publish(app.packs(routed, s.internal("by-source"), s.raw_partitions))
+                await app.publish(app.packs(routed, s.internal("by-source"), by_source_partition))
                 app.health.processed(events)
 
         @self.faust.agent(self.topic(s.internal("by-source")), name="syndic.prepare")
@@ -234,7 +235,7 @@ class SyndicApp:
                 ]
                 # the source memory written for this batch is durable before its ack
                 await app.publish(
-                    app.packs(outputs, s.internal("sequenced"), 1),
+                    app.packs(outputs, s.internal("sequenced"), _one_partition),
                     changelog=app.memory_changelogs(),
                 )
                 app.health.processed(events)
@@ -251,10 +252,11 @@ class SyndicApp:
                 await app.publish(outputs, changelog=app.decision_changelog())
                 app.health.processed(events)
 
-    def packs(self, outputs: list[OutMessage], topic: str, partitions: int) -> list[OutMessage]:
-        """The batch's records for an internal topic of `partitions` partitions, several
-        articles each (packing.py)."""
-        return pack(outputs, topic, self.settings.pack_articles, key_partitioner(partitions))
+    def packs(
+        self, outputs: list[OutMessage], topic: str, partition_of: PartitionOf
+    ) -> list[OutMessage]:
+        """The batch's records for an internal topic, several articles each (packing.py)."""
+        return pack(outputs, topic, self.settings.pack_articles, partition_of)
 
     def _register_signals(self) -> None:
         @self.faust.on_partitions_revoked.connect
@@ -267,6 +269,10 @@ class SyndicApp:
             self.metrics.rebalances.inc()
 
         self.health.install(self.faust)
+
+
+def _one_partition(key: bytes) -> int:
+    return 0
 
 
 def build_app(settings: Settings, metrics: Metrics | None = None) -> SyndicApp:

@@ -1,12 +1,12 @@
 """Several articles per record on the internal topics (`by-source`, `sequenced`).
 
 faust's path for one consumed record (message, event, channel queue, stream iterator, the
-batch buffer) and the producer's for one sent record cost about half a millisecond of CPU
-together on these machines (BENCHMARKS.md), more than parsing, validating and routing an
-article. The internal hops carry nothing a consumer outside syndic reads, so each batch sends
+batch buffer) costs more CPU than parsing, validating and routing an article. The internal
+hops carry nothing a consumer outside syndic reads, so each batch sends
 one record per destination partition holding up to `pack_articles` articles, as a JSON array
 of the values it would have sent one by one; the agents then take as many records as hold
-about `batch_size` articles. The output topics keep one record per article.
+about `batch_size` articles. The output topics keep one record per article. Measured
+(BENCHMARKS.md, 2026-12-01): 2 workers ~+15-18% articles/s, 1 worker within the noise.
 
 A pack's partition is the one its first article's key chooses, with the producer's own
 partitioner, so a source's articles go where they went one by one and its boilerplate memory
