@@ -98,14 +98,27 @@ class Deduplicator:
         self.times: dict[str, float] = {}  # event time (epoch s) of each indexed article
         self.by_hash: dict[str, str] = {}  # content hash -> the indexed article that has it
         self.by_url: dict[str, str] = {}  # canonical URL -> the indexed article at it
+        self.watermark: datetime | None = None  # the latest event time decided
+        self.next_sequence = 0  # the place in the order of the next window entry
         self._rebuild()
 
     def _rebuild(self) -> None:
-        for legacy in [k for k in self.store if k.startswith(("h:", "u:"))]:
-            del self.store[legacy]  # lookups kept in the store by earlier versions
+        """The indexes, the watermark and the sequence counter, from the window entries alone.
+
+        The watermark and the counter are not stored: they follow from the entries (the
+        article that set the watermark is the last to expire, and every entry has its place).
+        Stored as keys of their own, rewritten by every article, a crash could keep a batch's
+        last watermark beside only its first articles' entries, and the redelivered rest would
+        be placed and evicted against a watermark the uninterrupted run reached only later
+        (docs/reliability.md, cause 11)."""
+        for key in [k for k in self.store if k.startswith(_LEGACY_PREFIXES) or k in _LEGACY_KEYS]:
+            del self.store[key]
         entries = [(k[2:], v) for k, v in self.store.items() if k.startswith("a:")]
         for article_id, entry in sorted(entries, key=lambda item: item[1]["q"]):
             self._index(article_id, entry)
+            self.next_sequence = int(entry["q"]) + 1
+        times = [parse_iso(entry["t"]) for _, entry in entries]
+        self.watermark = max((t for t in times if t is not None), default=None)
 
     def _index(self, article_id: str, entry: dict[str, Any]) -> None:
         moment = _epoch(entry["t"])
@@ -126,9 +139,8 @@ class Deduplicator:
             if f"a:{article.id}" not in self.store:
                 self._restore_entry(fingerprint, previous)
             return previous
-        current = parse_iso(self.store.get("watermark"))
-        event_time = self._place_in_stream(article, ingested_at, current)
-        watermark = self._advance_watermark(event_time, current)
+        event_time = self._place_in_stream(article, ingested_at, self.watermark)
+        watermark = self._advance_watermark(event_time)
         late = event_time < watermark - self.settings.window
         match = None if late else self._find_duplicate(article.id, fingerprint)
         if match is not None:
@@ -163,7 +175,11 @@ class Deduplicator:
         cut it between an article's decision and its window entry. The recalled decision stays,
         and the entry is written again, in the place in the order the redelivery has (the
         articles after it in that batch left nothing): without it, a later copy of the article
-        would not find it, and the entry's decision would never expire."""
+        would not find it, and the entry's decision would never expire. The watermark moves
+        as the article first moved it: it is derived from the entries, and this one was lost."""
+        event_time = parse_iso(decision.event_time)
+        assert event_time is not None
+        self._advance_watermark(event_time)
         indexed = decision.status == "unique" and not decision.late
         self._write_entry(fingerprint, decision, indexed=indexed)
 
@@ -196,12 +212,11 @@ class Deduplicator:
             return watermark
         return dated
 
-    def _advance_watermark(self, event_time: datetime, current: datetime | None) -> datetime:
-        if current is None or event_time > current:
-            self.store["watermark"] = to_iso(event_time)
+    def _advance_watermark(self, event_time: datetime) -> datetime:
+        if self.watermark is None or event_time > self.watermark:
+            self.watermark = event_time
             self._evict_expired(event_time)
-            return event_time
-        return current
+        return self.watermark
 
     def _find_duplicate(self, article_id: str, fingerprint: Fingerprint) -> _Match | None:
         """An article never matches itself: its own entries can be in the store without its
@@ -304,8 +319,8 @@ class Deduplicator:
     def _write_entry(self, fingerprint: Fingerprint, decision: Decision, *, indexed: bool) -> None:
         """The article's window entry: its event time and place in the order, for expiry,
         and, when it can be matched later, what a match needs."""
-        sequence = int(self.store.get("seq", 0))
-        self.store["seq"] = sequence + 1
+        sequence = self.next_sequence
+        self.next_sequence += 1
         entry: dict[str, Any] = {"t": decision.event_time, "q": sequence}
         if indexed:
             entry.update(
@@ -336,6 +351,11 @@ class Deduplicator:
             del self.by_hash[entry["h"]]
         if entry.get("u") and self.by_url.get(entry["u"]) == article_id:
             del self.by_url[entry["u"]]
+
+
+# kept in the store by earlier versions: lookups, and the counters now derived on rebuild
+_LEGACY_PREFIXES = ("h:", "u:")
+_LEGACY_KEYS = frozenset({"watermark", "seq"})
 
 
 def _first_date(article: NormalizedArticle) -> datetime | None:
