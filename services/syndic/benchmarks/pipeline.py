@@ -205,14 +205,22 @@ class CpuSampler:
 @contextlib.contextmanager
 def broker_for(run: RunOptions) -> Iterator[str]:
     """The given broker, or a fresh embedded Tansu for this one measurement (stopped after)."""
+    with broker_process(run) as (bootstrap, _):
+        yield bootstrap
+
+
+@contextlib.contextmanager
+def broker_process(run: RunOptions) -> Iterator[tuple[str, int | None]]:
+    """`broker_for`, with the embedded broker's pid (None for a given broker): the broker
+    shares the machine's cores with the system measured, so its CPU is measured too."""
     if run.broker:
-        yield run.broker
+        yield run.broker, None
         return
     from syndic.broker import EmbeddedBroker
 
     broker = EmbeddedBroker().start()
     try:
-        yield broker.bootstrap
+        yield broker.bootstrap, broker.process.pid if broker.process else None
     finally:
         broker.stop()
 
@@ -584,7 +592,7 @@ async def measure_throughput(
     """
     phase = "warm" if warmup is not None else "tp"
     result: dict[str, Any] = {"system": system, "label": SYSTEMS[system]}
-    with broker_for(run) as bootstrap:
+    with broker_process(run) as (bootstrap, broker_pid):
         layout, settings = plan(system, bootstrap, run, phase)
         await create_topics_for(layout, settings, bootstrap, run.partitions)
         if warmup is None:
@@ -592,7 +600,8 @@ async def measure_throughput(
         started_at = time.time()
         procs = start(layout, run, phase)
         sampler = CpuSampler([p.pid for p in procs])
-        sampling = asyncio.create_task(sampler.run())
+        broker_sampler = CpuSampler([broker_pid] if broker_pid else [])
+        sampling = [asyncio.create_task(s.run()) for s in (sampler, broker_sampler)]
         burst_ms: int | None = None
         try:
             if warmup is not None:
@@ -605,10 +614,12 @@ async def measure_throughput(
             collector = Collector(bootstrap, layout.out, set(corpus.ids), corpus.id_of)
             collected = await collector.run(procs, run.timeout, run.stall, run.first_wait)
             sampler.sample()
+            broker_sampler.sample()
             rss = [peak_rss_mb(p.pid) for p in procs]
             metrics = [scrape_metrics(p.web_port) for p in procs if p.web_port]
         finally:
-            sampling.cancel()
+            for task in sampling:
+                task.cancel()
             stop_all(procs)
         if collected.error and settings is not None:
             await explain_missing(settings, corpus, collected, procs)
@@ -627,6 +638,8 @@ async def measure_throughput(
                 )
             }
     result.update(summarize_throughput(corpus, collected, first_ms, sampler, rss, metrics, state))
+    if broker_pid and result.get("window_s"):
+        result["broker_cpu_s_per_1k"] = _cpu_per_1k(broker_sampler, first_ms, collected)
     result["workers"] = len(procs)
     if warmup is None:
         result["startup_s"] = round(first_ms / 1000 - started_at, 2) if first_ms else None
@@ -703,6 +716,17 @@ def summarize_throughput(
         summary["changelog_bytes"], summary["changelog_keys"] = state
         summary["state_bytes_per_article_changelog"] = round(state[0] / n, 1)
     return summary
+
+
+def _cpu_per_1k(sampler: CpuSampler, first_ms: int | None, collected: Collected) -> float | None:
+    """CPU seconds per 1,000 articles out between first in and last out."""
+    if first_ms is None or not collected.out_ms:
+        return None
+    start_cpu = sampler.at(first_ms / 1000)
+    end_cpu = sampler.at(max(collected.out_ms.values()) / 1000)
+    if start_cpu is None or end_cpu is None:
+        return None
+    return round((end_cpu - start_cpu) / len(collected.out_ms) * 1000, 3)
 
 
 async def measure_latency(
@@ -1041,7 +1065,8 @@ def render_table(report: dict[str, Any]) -> None:
     )
     for column in (
         "system", "articles/s", "steady/s", "warm/s", "× datasketch", "× aiokafka", "CPU s/1k",
-        "RSS MB", "p50 ms", "p95 ms", "p99 ms", "state B/art", "changelog B/art", "out",
+        "broker CPU s/1k", "RSS MB", "p50 ms", "p95 ms", "p99 ms", "state B/art",
+        "changelog B/art", "out",
     ):  # fmt: skip
         table.add_column(column, justify="left" if column == "system" else "right")
     for figures in report["systems"].values():
@@ -1056,6 +1081,7 @@ def render_table(report: dict[str, Any]) -> None:
             fmt(figures.get("x_datasketch"), 2),
             fmt(figures.get("x_aiokafka"), 2),
             fmt(figures.get("cpu_s_per_1k"), 2),
+            fmt(figures.get("broker_cpu_s_per_1k"), 2),
             fmt(figures.get("peak_rss_mb")),
             fmt(latency.get("p50_ms")),
             fmt(latency.get("p95_ms")),
