@@ -186,8 +186,8 @@ class Result:
     duplicated_deliveries: int = 0
     mismatched_verdicts: int = 0
     mismatched_texts: int = 0
-    # same verdict, other figures behind it (story score, closest member, similarity): reported,
-    # not failed on (docs/reliability.md, cause 10)
+    # same verdict, other figures behind it (story score, closest member, similarity): the
+    # stream decided on another window than the replay (docs/reliability.md, causes 10, 11)
     mismatched_scores: int = 0
     # articles whose earliest clean event is later than their first place in the sequencing
     # topic: their first verdict's event is not on the clean topic (diagnostic, not failed on)
@@ -202,7 +202,7 @@ class Result:
     def ok(self) -> bool:
         return not (
             self.lost or self.mismatched_verdicts or self.mismatched_texts
-            or self.conflicting_verdicts or self.offset_regressions
+            or self.mismatched_scores or self.conflicting_verdicts or self.offset_regressions
         )  # fmt: skip
 
 
