@@ -6,10 +6,13 @@ straightforward code they replace, so that no output bit depends on the shortcut
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections import Counter
 
+import pytest
+import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,7 +71,12 @@ def test_sentence_starts_and_chunked_tokens_match_the_whole_text_patterns(text: 
     text = text.replace("\u2019", "'")
     found = terms._FIRST_TOKEN.findall("\n" + text)
     assert found == _PLAIN_FIRST.findall(text)
-    chunked = [k for chunk in text.split() for k in terms._chunk_tokens[chunk][0]]
+    terms._vocabulary.make_room()
+    chunked = [
+        terms._vocabulary.keys[number]
+        for chunk in text.split()
+        for number in terms._chunk_tokens[chunk][0]
+    ]
     assert chunked == [terms._key[token] for token in terms._TOKEN.findall(text)]
     marked = Counter(t for chunk in text.split() for t in terms._chunk_tokens[chunk][1])
     assert marked == Counter(
@@ -81,3 +89,65 @@ def test_sentence_starts_and_chunked_tokens_match_the_whole_text_patterns(text: 
 def test_the_caption_hint_is_a_substring_test(line: str) -> None:
     lowered = line.lower()
     assert rules._may_be_caption(line) == any(w in lowered for w in rules._CAPTION_WORDS)
+
+
+def _plain_story_terms(text: str, language: str) -> dict[int, float]:
+    """`terms.story_terms` as its docstrings define it, one token at a time, in Python floats."""
+    prior = terms._prior(language)
+    text = text.replace("\u2019", "'")
+    tokens = terms._TOKEN.findall(text)
+    counts = Counter(terms._key_of(token) for token in tokens)
+    initial = Counter(_PLAIN_FIRST.findall(text))
+    marked = Counter(token for token in tokens if token[0].isupper() or token[0].isdigit())
+    bonus: dict[str, float] = {}
+    for token, count in marked.items():
+        key = terms._key_of(token)
+        weight = terms._kind_weight(token, key, count == initial[token], prior)
+        bonus[key] = max(weight, bonus.get(key, 1.0))
+    weighed = [
+        (key, (1.0 + math.log(count)) * prior._weight_of(key) * bonus.get(key, 1.0))
+        for key, count in counts.items()
+    ]
+    best = sorted(weighed, key=lambda pair: (-pair[1], pair[0]))[: terms.TOP_TERMS]
+    norm = math.sqrt(sum(w * w for _, w in best)) or 1.0
+    result: dict[int, float] = {}
+    for key, weight in best:
+        if weight > 0:
+            h = xxhash.xxh32_intdigest(key.encode())
+            result[h] = result.get(h, 0.0) + round(weight / norm, 3)
+    return result
+
+
+PROSE = st.lists(
+    st.sampled_from(
+        ["The", "mayor", "said", "Korea's", "O'Brien", "3.5", "1,000", "U.S.", "He", "it",
+         "in", "Berlin.", "Müller", "sagte", "earthquake", "hit", "Lohan,", "rehab", "\n"]
+    ),
+    max_size=120,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(TEXT, PROSE), st.sampled_from(["en", "de", "fr", None]))
+def test_story_terms_are_the_plain_weighting_they_stand_for(text: str, language: str) -> None:
+    assert terms.story_terms(text, language) == _plain_story_terms(text, language or "en")
+
+
+def test_a_full_vocabulary_starts_again_with_the_same_terms(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [
+        "Klitschko beat Thompson in Bern. He keeps the WBO title, 2012.",
+        "In Bern, Klitschko knocked out Thompson in round six; the IBF title stays.",
+        "Parliament in Oslo passed the fishing quota bill after a long debate.",
+    ] * 3
+    expected = [terms.story_terms(text) for text in texts]
+    small = terms._Vocabulary(maxsize=8)
+    started = small.generation
+    monkeypatch.setattr(terms, "_vocabulary", small)
+    terms._chunk_tokens.clear()
+    try:
+        assert [terms.story_terms(text) for text in texts] == expected
+        assert small.keys and small.generation > started  # it started again on the way
+    finally:
+        terms._chunk_tokens.clear()  # its numbers are the small vocabulary's

@@ -19,9 +19,11 @@ for a rare word, as at a sentence start.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from itertools import chain, repeat
 from operator import itemgetter
 
@@ -69,6 +71,24 @@ class _Prior:
             self._bonus_of, maxsize=100_000
         )
         self.capital_is_name = language not in _NOUNS_CAPITALISED
+        self._by_number = np.zeros(0, dtype=np.float64)  # NaN: not computed yet
+        self._generation = -1
+
+    def weights_of(self, numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """The weights of the keys of these vocabulary numbers (ascending), from an array:
+        one gather per article, and a Python call only for keys this prior has not met."""
+        if self._generation != _vocabulary.generation:
+            self._by_number = np.full(1024, np.nan)
+            self._generation = _vocabulary.generation
+        if numbers[-1] >= self._by_number.size:
+            grown = np.full(max(2 * self._by_number.size, int(numbers[-1]) + 1), np.nan)
+            grown[: self._by_number.size] = self._by_number
+            self._by_number = grown
+        found = self._by_number[numbers]
+        for index in np.flatnonzero(np.isnan(found)).tolist():
+            number = int(numbers[index])
+            found[index] = self._by_number[number] = self._weight_of(_vocabulary.keys[number])
+        return found
 
     def _zipf_of(self, word: str) -> float:
         return float(zipf_frequency(word, self.language))
@@ -108,6 +128,40 @@ def _key_of(token: str) -> str:
 _key: BoundedMemo[str, str] = BoundedMemo(_key_of, maxsize=200_000)
 
 
+_GENERATIONS = itertools.count()
+
+
+class _Vocabulary:
+    """Every key met, numbered: an article's keys are then counted by sorting small ints in
+    numpy rather than by a Counter of strings, and weighed by a gather from each prior's array
+    (`_Prior.weights_of`). Bounded like the memos: once full, it starts again before the next
+    article, with the chunk memo, whose entries hold its numbers. No result depends on the
+    numbers themselves: ties between terms are broken by the terms."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.numbers: dict[str, int] = {}
+        self.keys: list[str] = []
+        self.generation = next(_GENERATIONS)  # unique to every start, of any vocabulary
+
+    def number(self, key: str) -> int:
+        number = self.numbers.get(key)
+        if number is None:
+            number = self.numbers[key] = len(self.keys)
+            self.keys.append(key)
+        return number
+
+    def make_room(self) -> None:
+        if len(self.keys) >= self.maxsize:
+            self.numbers.clear()
+            self.keys.clear()
+            _chunk_tokens.clear()
+            self.generation = next(_GENERATIONS)
+
+
+_vocabulary = _Vocabulary(maxsize=200_000)
+
+
 def _kind_weight(token: str, key: str, first: bool, prior: _Prior) -> float:
     if token[0].isdigit():
         return NUMBER_WEIGHT
@@ -130,18 +184,10 @@ def story_terms(text: str, language: str | None = "en", top: int = TOP_TERMS) ->
     Every counted key gets a weight; keys that are no terms weigh 0 (`_Prior.weight`), and a
     term of weight 0 is never kept, so the result is that of weighting the terms alone."""
     prior = _prior(language)
-    if prior.segmented:
-        counts, bonus = _segmented_counts(text, prior)
-    else:
-        counts, bonus = _spaced_counts(text, prior)
-    if not counts:
+    weighed = _segmented_weights(text, prior) if prior.segmented else _spaced_weights(text, prior)
+    if weighed is None:
         return {}
-    keys = list(counts)
-    weights = _tf_weights(np.fromiter(counts.values(), np.int64, len(keys)))
-    weights *= np.fromiter(map(prior.weight.__getitem__, keys), np.float64, len(keys))
-    if bonus:
-        weights *= np.fromiter(map(bonus.get, keys, repeat(1.0)), np.float64, len(keys))
-    best = _top(keys, weights, top)
+    best = _top(*weighed, top)
     norm = math.sqrt(sum(w * w for _, w in best)) or 1.0
     result: dict[int, float] = {}
     for term, weight in best:
@@ -151,39 +197,73 @@ def story_terms(text: str, language: str | None = "en", top: int = TOP_TERMS) ->
     return result
 
 
-_Counts = tuple[Counter[str], dict[str, float]]
+# the keys (by index) and their weights
+_Weighed = tuple[Callable[[int], str], npt.NDArray[np.float64]]
 
 
-def _spaced_counts(text: str, prior: _Prior) -> _Counts:
-    """Key counts and the name or number bonus of the keys, for scripts that put spaces
-    between words."""
+def _spaced_weights(text: str, prior: _Prior) -> _Weighed | None:
+    """The weights of the keys, for scripts that put spaces between words: keys counted as
+    vocabulary numbers, then weighed by the count, the prior and the name or number bonus."""
+    _vocabulary.make_room()
     chunks = list(map(_chunk_tokens.__getitem__, text.split()))
-    counts = Counter(chain.from_iterable(map(itemgetter(0), chunks)))
+    numbers = np.fromiter(chain.from_iterable(map(itemgetter(0), chunks)), np.int64)
+    if numbers.size == 0:
+        return None
+    distinct, counts = _distinct_counts(numbers)
+    weights = _tf_weights(counts)
+    weights *= prior.weights_of(distinct)
     # most chunks mark no token: dropping their empty tuples first spares chain an iterator each
     marked = Counter(chain.from_iterable(filter(None, map(itemgetter(1), chunks))))
-    return counts, _name_and_number_bonus(text, marked, prior) if marked else {}
+    bonus = _name_and_number_bonus(text, marked, prior) if marked else {}
+    if bonus:
+        factors = np.ones(distinct.size)
+        bonused = np.fromiter(map(_vocabulary.numbers.__getitem__, bonus), np.int64, len(bonus))
+        factors[np.searchsorted(distinct, bonused)] = list(bonus.values())
+        weights *= factors
+    keys = list(map(_vocabulary.keys.__getitem__, distinct.tolist()))
+    return keys.__getitem__, weights
 
 
-def _tokens_of_chunk(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The keys of a whitespace-free chunk's tokens, and those of its tokens that can earn a
-    bonus (capitalised or numeric), in order. No token spans whitespace and the token pattern
-    looks at nothing around a token, so a text's tokens are its chunks' tokens one after the
-    other; news reuses its chunks, so each is tokenized once, not once per article."""
+def _distinct_counts(
+    numbers: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The distinct numbers, ascending, and how often each occurs: a sort and the starts of
+    its runs (numpy 2's `unique` goes through a hash table first, several times slower here)."""
+    numbers.sort()
+    starts = np.flatnonzero(np.concatenate(([True], numbers[1:] != numbers[:-1])))
+    counts = np.diff(np.append(starts, numbers.size))
+    return numbers[starts], counts
+
+
+def _tokens_of_chunk(chunk: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """The keys (vocabulary numbers) of a whitespace-free chunk's tokens, and those of its
+    tokens that can earn a bonus (capitalised or numeric), in order. No token spans whitespace
+    and the token pattern looks at nothing around a token, so a text's tokens are its chunks'
+    tokens one after the other; news reuses its chunks, so each is tokenized once, not once
+    per article."""
     tokens = _TOKEN.findall(chunk.replace("\u2019", "'"))
     marked = tuple(token for token in tokens if token[0].isupper() or token[0].isdigit())
-    return tuple(map(_key.__getitem__, tokens)), marked
+    return tuple(_vocabulary.number(_key[token]) for token in tokens), marked
 
 
-_chunk_tokens: BoundedMemo[str, tuple[tuple[str, ...], tuple[str, ...]]] = BoundedMemo(
+_chunk_tokens: BoundedMemo[str, tuple[tuple[int, ...], tuple[str, ...]]] = BoundedMemo(
     _tokens_of_chunk, maxsize=65_536
 )
 
 
-def _segmented_counts(text: str, prior: _Prior) -> _Counts:
+def _segmented_weights(text: str, prior: _Prior) -> _Weighed | None:
     """The same for Chinese, Japanese and Korean: one character can be a word, and with no
     capitals only numbers earn a bonus."""
     counts = Counter(segmented_words(text, prior.language))
-    return counts, {k: NUMBER_WEIGHT for k in counts if k[0].isdigit()}
+    if not counts:
+        return None
+    keys = list(counts)
+    weights = _tf_weights(np.fromiter(counts.values(), np.int64, len(keys)))
+    weights *= np.fromiter(map(prior.weight.__getitem__, keys), np.float64, len(keys))
+    bonus = {k: NUMBER_WEIGHT for k in counts if k[0].isdigit()}
+    if bonus:
+        weights *= np.fromiter(map(bonus.get, keys, repeat(1.0)), np.float64, len(keys))
+    return keys.__getitem__, weights
 
 
 _ONE_PLUS_LOG = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 1024)])
@@ -217,19 +297,23 @@ def _name_and_number_bonus(text: str, marked: Counter[str], prior: _Prior) -> di
     return bonus
 
 
-def _top(keys: list[str], weights: npt.NDArray[np.float64], top: int) -> list[tuple[str, float]]:
+def _top(
+    key_at: Callable[[int], str], weights: npt.NDArray[np.float64], top: int
+) -> list[tuple[str, float]]:
     """The `top` heaviest terms, ties broken by the term: the same as sorting them all.
 
     Only the chosen weights become Python floats, and the order (weight descending, then term)
     comes from two sorts with C key functions: by term, then by weight reversed, which is
     stable, so equal weights keep their terms' order."""
-    if len(keys) <= top:
-        pairs = list(zip(keys, weights.tolist(), strict=True))
+    if weights.size <= top:
+        chosen = list(range(weights.size))
+        values = weights.tolist()
     else:
-        cut = np.partition(weights, len(keys) - top)[len(keys) - top]
-        chosen = np.flatnonzero(weights >= cut)
-        terms = map(keys.__getitem__, chosen.tolist())
-        pairs = list(zip(terms, weights[chosen].tolist(), strict=True))
+        cut = np.partition(weights, weights.size - top)[weights.size - top]
+        picked = np.flatnonzero(weights >= cut)
+        chosen = picked.tolist()
+        values = weights[picked].tolist()
+    pairs = list(zip(map(key_at, chosen), values, strict=True))
     pairs.sort(key=itemgetter(0))
     pairs.sort(key=itemgetter(1), reverse=True)
     return pairs[:top]
