@@ -16,7 +16,7 @@ import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndic.core.dedup import terms
+from syndic.core.dedup import shingle, terms
 from syndic.core.normalize import hygiene, rules
 
 # Characters where the shortcuts could slip: spaces of every kind, apostrophes, sentence ends,
@@ -75,10 +75,10 @@ def test_sentence_starts_and_chunked_tokens_match_the_whole_text_patterns(text: 
     chunked = [
         terms._vocabulary.keys[number]
         for chunk in text.split()
-        for number in terms._chunk_tokens[chunk][0]
+        for number in terms._chunk_features[chunk][0]
     ]
     assert chunked == [terms._key[token] for token in terms._TOKEN.findall(text)]
-    marked = Counter(t for chunk in text.split() for t in terms._chunk_tokens[chunk][1])
+    marked = Counter(t for chunk in text.split() for t in terms._chunk_features[chunk][1])
     assert marked == Counter(
         t for t in terms._TOKEN.findall(text) if t[0].isupper() or t[0].isdigit()
     )
@@ -145,9 +145,19 @@ def test_a_full_vocabulary_starts_again_with_the_same_terms(
     small = terms._Vocabulary(maxsize=8)
     started = small.generation
     monkeypatch.setattr(terms, "_vocabulary", small)
-    terms._chunk_tokens.clear()
+    terms._chunk_features.clear()
     try:
         assert [terms.story_terms(text) for text in texts] == expected
         assert small.keys and small.generation > started  # it started again on the way
     finally:
-        terms._chunk_tokens.clear()  # its numbers are the small vocabulary's
+        terms._chunk_features.clear()  # its numbers are the small vocabulary's
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(TEXT, PROSE))
+def test_the_chunks_word_hashes_are_the_fingerprint_forms_words(text: str) -> None:
+    """The fingerprint takes its shingles' word hashes from the text's chunks, not from the
+    fingerprint form the normalizer made: both must give the same words in the same order."""
+    from_chunks = [h for chunk in terms.chunk_features(text) for h in chunk[2]]
+    form = hygiene.fingerprint_form(text)
+    assert from_chunks == [shingle.hash_word(word) for word in form.split()]

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from syndic.core.dedup.shingle import minhash, shingle_hashes, words
-from syndic.core.dedup.terms import story_terms
+from syndic.core.dedup.shingle import (
+    CHARACTER_LANGUAGES,
+    minhash,
+    shingle_hashes,
+    shingles_of_hashes,
+    words,
+)
+from syndic.core.dedup.terms import chunk_features, story_terms, story_terms_of
 from syndic.core.memo import BoundedMemo
 from syndic.core.model import NormalizedArticle
 
@@ -90,14 +98,25 @@ class Fingerprinter:
         self.settings = settings
 
     def compute(self, article: NormalizedArticle) -> Fingerprint:
-        hashes = shingle_hashes(words(article.fingerprint_text, article.lang))
         text = f"{article.title}\n{article.text}" if article.title else article.text
+        if article.lang in CHARACTER_LANGUAGES:  # its shingle words are characters
+            hashes = shingle_hashes(words(article.fingerprint_text, article.lang))
+            terms = story_terms(text, article.lang)
+        else:
+            # The fingerprint form's words are those of the text's chunks' forms, in order
+            # (hygiene.fingerprint_form), so the chunks' features give both the shingles and
+            # the terms, with one memo lookup per chunk.
+            chunks = chunk_features(text)
+            body = chunks[len(article.title.split()) :] if article.title else chunks
+            hashed = np.fromiter(chain.from_iterable(map(itemgetter(2), body)), np.uint64)
+            hashes = shingles_of_hashes(hashed)
+            terms = story_terms_of(text, chunks, article.lang)
         return Fingerprint(
             content_hash=article.content_hash,
             url=canonical_url(article.url),
             signature=minhash(hashes),
             shingles=int(hashes.size),
-            terms=as_stored(story_terms(text, article.lang)),
+            terms=as_stored(terms),
         )
 
 

@@ -28,30 +28,37 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dt
 
 # Chinese and Japanese write no spaces between words: each ideograph or kana is a word here,
 # so shingles are character 3-grams, the usual unit for near-duplicates in these scripts.
-_CHARACTER_LANGUAGES = frozenset({"zh", "ja"})
+CHARACTER_LANGUAGES = frozenset({"zh", "ja"})
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CHARACTER_WORDS = re.compile(f"[{_IDEOGRAPHS}]|[^\\s{_IDEOGRAPHS}]+")
 
 
 def words(text: str, language: str | None = None) -> list[str]:
     """`text` is a fingerprint form (case-folded, word characters and single spaces)."""
-    if language in _CHARACTER_LANGUAGES:
+    if language in CHARACTER_LANGUAGES:
         return _CHARACTER_WORDS.findall(text)
     return text.split()
 
 
-def _hash_word(word: str) -> int:
+def hash_word(word: str) -> int:
     return xxhash.xxh64_intdigest(word.encode())
 
 
-_word_hash: BoundedMemo[str, int] = BoundedMemo(_hash_word, maxsize=262_144)
+_word_hash: BoundedMemo[str, int] = BoundedMemo(hash_word, maxsize=262_144)
 
 
 def shingle_hashes(tokens: list[str], size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint64]:
     """Distinct 64-bit shingle hashes, sorted; a text shorter than a shingle is one shingle."""
-    if not tokens:
-        return np.zeros(0, dtype=np.uint64)
     hashed = np.fromiter(map(_word_hash.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    return shingles_of_hashes(hashed, size)
+
+
+def shingles_of_hashes(
+    hashed: npt.NDArray[np.uint64], size: int = SHINGLE_WORDS
+) -> npt.NDArray[np.uint64]:
+    """`shingle_hashes` from the words' hashes (`hash_word`), in text order."""
+    if hashed.size == 0:
+        return np.zeros(0, dtype=np.uint64)
     if hashed.size < size:
         return np.array([np.bitwise_xor.reduce(hashed * _MIX[: hashed.size])], dtype=np.uint64)
     count = hashed.size - size + 1
