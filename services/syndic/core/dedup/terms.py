@@ -187,14 +187,17 @@ def story_terms_of(
 ) -> dict[int, float]:
     """Hashed term -> L2-normalised weight; hashing keeps the stored summary small and fixed.
 
-    Written for speed, since it runs on every article: tokens are counted and folded in C
-    (memoised chunks, Counter, cached keys), the weights are computed in numpy, and Python
-    loops only over the distinct capitalised or numeric tokens (for the name/number bonus) and
-    the `top` terms kept. A token seen anywhere but at a sentence start gets the more generous
-    weight, as the rule for names wants.
+    `chunks` are the text's `chunk_features`, when the caller has them already (the
+    fingerprint does: they give its shingles too); Chinese, Japanese and Korean ignore them.
 
-    Every counted key gets a weight; keys that are no terms weigh 0 (`_Prior.weight`), and a
-    term of weight 0 is never kept, so the result is that of weighting the terms alone."""
+    Written for speed, since it runs on every article: tokens come folded from memoised chunks
+    as vocabulary numbers, which numpy counts and weighs, and Python loops only over the
+    distinct capitalised or numeric tokens (for the name/number bonus) and the `top` terms
+    kept. A token seen anywhere but at a sentence start gets the more generous weight, as the
+    rule for names wants.
+
+    Every counted key gets a weight; keys that are no terms weigh 0 (`_Prior._weight_of`), and
+    a term of weight 0 is never kept, so the result is that of weighting the terms alone."""
     prior = _prior(language)
     if prior.segmented:
         weighed = _segmented_weights(text, prior)
