@@ -6,17 +6,19 @@ straightforward code they replace, so that no output bit depends on the shortcut
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 import sys
 from collections import Counter
 
+import numpy as np
 import pytest
 import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndic.core.dedup import shingle, terms
+from syndic.core.dedup import fingerprint, shingle, terms
 from syndic.core.normalize import hygiene, rules
 
 # Characters where the shortcuts could slip: spaces of every kind, apostrophes, sentence ends,
@@ -161,3 +163,30 @@ def test_the_chunks_word_hashes_are_the_fingerprint_forms_words(text: str) -> No
     from_chunks = [h for chunk in terms.chunk_features(text) for h in chunk[2]]
     form = hygiene.fingerprint_form(text)
     assert from_chunks == [shingle.hash_word(word) for word in form.split()]
+
+
+def _plain_encode_terms(terms: dict[int, float]) -> str:
+    keys = sorted(terms)
+    weights = bytes(min(255, max(1, round(terms[k] * 255))) for k in keys)
+    return base64.b64encode(np.array(keys, dtype="<u4").tobytes() + weights).decode("ascii")
+
+
+TERM_VECTORS = st.dictionaries(
+    st.integers(0, 2**32 - 1),
+    st.one_of(
+        st.floats(0.0, 1.5, allow_nan=False),
+        st.integers(0, 510).map(lambda n: n / 510),  # halves of a quantum: rounding ties
+    ),
+    max_size=45,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TERM_VECTORS)
+def test_stored_terms_are_the_plain_quantization_and_its_round_trip(
+    terms: dict[int, float],
+) -> None:
+    assert fingerprint.encode_terms(terms) == _plain_encode_terms(terms)
+    stored = fingerprint.as_stored(terms)
+    expected = fingerprint.decode_terms(_plain_encode_terms(terms))
+    assert list(stored.items()) == list(expected.items())  # the same order too
