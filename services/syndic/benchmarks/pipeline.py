@@ -638,8 +638,10 @@ async def measure_throughput(
                 )
             }
     result.update(summarize_throughput(corpus, collected, first_ms, sampler, rss, metrics, state))
-    if broker_pid and result.get("window_s"):
-        result["broker_cpu_s_per_1k"] = _cpu_per_1k(broker_sampler, first_ms, collected)
+    if broker_pid and first_ms is not None and collected.out_ms:
+        cpu = _cpu_between(broker_sampler, first_ms, max(collected.out_ms.values()))
+        if cpu is not None:
+            result["broker_cpu_s_per_1k"] = round(cpu / len(collected.out_ms) * 1000, 3)
     result["workers"] = len(procs)
     if warmup is None:
         result["startup_s"] = round(first_ms / 1000 - started_at, 2) if first_ms else None
@@ -689,8 +691,7 @@ def summarize_throughput(
     if out and first_ms is not None:
         last_ms = max(out.values())
         window = max(last_ms - first_ms, 1) / 1000
-        cpu_first, cpu_last = sampler.at(first_ms / 1000), sampler.at(last_ms / 1000)
-        cpu = (cpu_last - cpu_first) if cpu_first is not None and cpu_last is not None else None
+        cpu = _cpu_between(sampler, first_ms, last_ms)
         first_out_ms = min(out.values())
         steady = max(last_ms - first_out_ms, 1) / 1000
         summary.update(
@@ -718,15 +719,10 @@ def summarize_throughput(
     return summary
 
 
-def _cpu_per_1k(sampler: CpuSampler, first_ms: int | None, collected: Collected) -> float | None:
-    """CPU seconds per 1,000 articles out between first in and last out."""
-    if first_ms is None or not collected.out_ms:
-        return None
-    start_cpu = sampler.at(first_ms / 1000)
-    end_cpu = sampler.at(max(collected.out_ms.values()) / 1000)
-    if start_cpu is None or end_cpu is None:
-        return None
-    return round((end_cpu - start_cpu) / len(collected.out_ms) * 1000, 3)
+def _cpu_between(sampler: CpuSampler, first_ms: int, last_ms: int) -> float | None:
+    """CPU seconds the sampled processes spent from first in to last out."""
+    start_cpu, end_cpu = sampler.at(first_ms / 1000), sampler.at(last_ms / 1000)
+    return None if start_cpu is None or end_cpu is None else end_cpu - start_cpu
 
 
 async def measure_latency(
