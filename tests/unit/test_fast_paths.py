@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndic.core.dedup import fingerprint, shingle, terms
+from syndic.core.model import NormalizedArticle
 from syndic.core.normalize import hygiene, rules
 
 # Characters where the shortcuts could slip: spaces of every kind, apostrophes, sentence ends,
@@ -73,14 +74,10 @@ def test_sentence_starts_and_chunked_tokens_match_the_whole_text_patterns(text: 
     text = text.replace("\u2019", "'")
     found = terms._FIRST_TOKEN.findall("\n" + text)
     assert found == _PLAIN_FIRST.findall(text)
-    terms._vocabulary.make_room()
-    chunked = [
-        terms._vocabulary.keys[number]
-        for chunk in text.split()
-        for number in terms._chunk_features[chunk][0]
-    ]
+    rows = terms.chunk_ids(text)
+    chunked = [terms._vocabulary.keys[number] for number in terms._chunks.terms.gather(rows)]
     assert chunked == [terms._key[token] for token in terms._TOKEN.findall(text)]
-    marked = Counter(t for chunk in text.split() for t in terms._chunk_features[chunk][1])
+    marked = terms._chunks.marked_tokens(rows)
     assert marked == Counter(
         t for t in terms._TOKEN.findall(text) if t[0].isupper() or t[0].isdigit()
     )
@@ -147,12 +144,46 @@ def test_a_full_vocabulary_starts_again_with_the_same_terms(
     small = terms._Vocabulary(maxsize=8)
     started = small.generation
     monkeypatch.setattr(terms, "_vocabulary", small)
-    terms._chunk_features.clear()
+    terms._chunks.clear()
     try:
         assert [terms.story_terms(text) for text in texts] == expected
         assert small.keys and small.generation > started  # it started again on the way
     finally:
-        terms._chunk_features.clear()  # its numbers are the small vocabulary's
+        terms._chunks.clear()  # its numbers are the small vocabulary's
+
+
+def test_a_full_chunk_table_starts_again_with_the_same_fingerprints(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows are only valid within one start of the table: a table that fills up in the middle
+    of a run must give every later article what a roomy one gives."""
+    articles = [
+        _article(text)
+        for text in (
+            "Klitschko beat Thompson in Bern. He keeps the WBO title, 2012.",
+            "In Bern, Klitschko knocked out Thompson in round six; the IBF title stays.",
+            "Parliament in Oslo passed the fishing quota bill after a long debate.",
+        )
+        * 3
+    ]
+    expected = [_fingerprint_fields(article) for article in articles]
+    small = terms._ChunkTable(maxsize=10)
+    monkeypatch.setattr(terms, "_chunks", small)
+    assert [_fingerprint_fields(article) for article in articles] == expected
+    assert 0 < len(small.marked) < 30  # it started again on the way
+
+
+def _article(text: str) -> NormalizedArticle:
+    form = hygiene.fingerprint_form(text)
+    return NormalizedArticle(
+        id=text[:8], source="s", text=text, fingerprint_text=form, content_hash="h",
+        word_count=len(form.split()), title="Fight night", lang="en",
+    )  # fmt: skip
+
+
+def _fingerprint_fields(article: NormalizedArticle) -> tuple[bytes, int, dict[int, float]]:
+    computed = fingerprint.Fingerprinter().compute(article)
+    return computed.signature.tobytes(), computed.shingles, computed.terms
 
 
 @settings(max_examples=300, deadline=None)
@@ -160,7 +191,7 @@ def test_a_full_vocabulary_starts_again_with_the_same_terms(
 def test_the_chunks_word_hashes_are_the_fingerprint_forms_words(text: str) -> None:
     """The fingerprint takes its shingles' word hashes from the text's chunks, not from the
     fingerprint form the normalizer made: both must give the same words in the same order."""
-    from_chunks = [h for chunk in terms.chunk_features(text) for h in chunk[2]]
+    from_chunks = terms.chunk_word_hashes(terms.chunk_ids(text)).tolist()
     form = hygiene.fingerprint_form(text)
     assert from_chunks == [shingle.hash_word(word) for word in form.split()]
 

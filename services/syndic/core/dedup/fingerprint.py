@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -18,7 +16,7 @@ from syndic.core.dedup.shingle import (
     shingles_of_hashes,
     words,
 )
-from syndic.core.dedup.terms import chunk_features, story_terms, story_terms_of
+from syndic.core.dedup.terms import chunk_ids, chunk_word_hashes, story_terms, story_terms_of
 from syndic.core.memo import BoundedMemo
 from syndic.core.model import NormalizedArticle
 
@@ -116,13 +114,12 @@ class Fingerprinter:
             terms = story_terms(text, article.lang)
         else:
             # The fingerprint form's words are those of the text's chunks' forms, in order
-            # (hygiene.fingerprint_form), so the chunks' features give both the shingles and
-            # the terms, with one memo lookup per chunk.
-            chunks = chunk_features(text)
-            body = chunks[len(article.title.split()) :] if article.title else chunks
-            hashed = np.fromiter(chain.from_iterable(map(itemgetter(2), body)), np.uint64)
-            hashes = shingles_of_hashes(hashed)
-            terms = story_terms_of(text, chunks, article.lang)
+            # (hygiene.fingerprint_form), so the chunks' rows give both the shingles and the
+            # terms, with one memo lookup per chunk.
+            rows = chunk_ids(text)
+            body = rows[len(article.title.split()) :] if article.title else rows
+            hashes = shingles_of_hashes(chunk_word_hashes(body))
+            terms = story_terms_of(text, rows, article.lang)
         return Fingerprint(
             content_hash=article.content_hash,
             url=canonical_url(article.url),

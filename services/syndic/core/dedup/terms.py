@@ -23,9 +23,10 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -157,7 +158,7 @@ class _Vocabulary:
         if len(self.keys) >= self.maxsize:
             self.numbers.clear()
             self.keys.clear()
-            _chunk_features.clear()
+            _chunks.clear()
             self.generation = next(_GENERATIONS)
 
 
@@ -181,14 +182,14 @@ def story_terms(text: str, language: str | None = "en", top: int = TOP_TERMS) ->
 
 def story_terms_of(
     text: str,
-    chunks: list[ChunkFeatures] | None,
+    rows: npt.NDArray[np.intp] | None,
     language: str | None = "en",
     top: int = TOP_TERMS,
 ) -> dict[int, float]:
     """Hashed term -> L2-normalised weight; hashing keeps the stored summary small and fixed.
 
-    `chunks` are the text's `chunk_features`, when the caller has them already (the
-    fingerprint does: they give its shingles too); Chinese, Japanese and Korean ignore them.
+    `rows` are the text's `chunk_ids`, when the caller has them already (the fingerprint
+    does: they give its shingles too); Chinese, Japanese and Korean ignore them.
 
     Written for speed, since it runs on every article: tokens come folded from memoised chunks
     as vocabulary numbers, which numpy counts and weighs, and Python loops only over the
@@ -202,7 +203,7 @@ def story_terms_of(
     if prior.segmented:
         weighed = _segmented_weights(text, prior)
     else:
-        weighed = _spaced_weights(text, chunk_features(text) if chunks is None else chunks, prior)
+        weighed = _spaced_weights(text, chunk_ids(text) if rows is None else rows, prior)
     if weighed is None:
         return {}
     best = _top(*weighed, top)
@@ -219,17 +220,16 @@ def story_terms_of(
 _Weighed = tuple[Callable[[int], str], npt.NDArray[np.float64]]
 
 
-def _spaced_weights(text: str, chunks: list[ChunkFeatures], prior: _Prior) -> _Weighed | None:
+def _spaced_weights(text: str, rows: npt.NDArray[np.intp], prior: _Prior) -> _Weighed | None:
     """The weights of the keys, for scripts that put spaces between words: keys counted as
     vocabulary numbers, then weighed by the count, the prior and the name or number bonus."""
-    numbers = np.fromiter(chain.from_iterable(map(itemgetter(0), chunks)), np.int64)
+    numbers = _chunks.terms.gather(rows)
     if numbers.size == 0:
         return None
     distinct, counts = _distinct_counts(numbers)
     weights = _tf_weights(counts)
     weights *= prior.weights_of(distinct)
-    # most chunks mark no token: dropping their empty tuples first spares chain an iterator each
-    marked = Counter(chain.from_iterable(filter(None, map(itemgetter(1), chunks))))
+    marked = _chunks.marked_tokens(rows)
     bonus = _name_and_number_bonus(text, marked, prior) if marked else {}
     if bonus:
         factors = np.ones(distinct.size)
@@ -251,34 +251,126 @@ def _distinct_counts(
     return numbers[starts], counts
 
 
-# A chunk's term keys (vocabulary numbers), its tokens that can earn a bonus, and the hashes
-# of its fingerprint form's words (`shingle.hash_word`)
-ChunkFeatures = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...]]
-
-
-def chunk_features(text: str) -> list[ChunkFeatures]:
-    """The features of the text's whitespace-separated chunks, one memo lookup each.
-
-    The fingerprint needs three things of every word: its term key, whether it is marked, and
-    the hash of its fingerprint form for the shingles. Each lookup in a memo the size of a
-    worker's vocabulary costs a few cache misses (~0.3 µs here), so one lookup per chunk gives
-    all three. Numbers stay valid until the next call: the vocabulary makes room here."""
+def chunk_ids(text: str) -> npt.NDArray[np.intp]:
+    """The rows of the text's whitespace-separated chunks in the chunk table, one memo lookup
+    each (`_ChunkTable`). Rows stay valid until the next call: both tables make room here."""
     _vocabulary.make_room()
-    return list(map(_chunk_features.__getitem__, text.split()))
+    _chunks.make_room()
+    return np.fromiter(map(_chunks.rows.__getitem__, text.split()), np.intp)
 
 
-def _features_of_chunk(chunk: str) -> ChunkFeatures:
-    """No token spans whitespace and the token pattern looks at nothing around a token, so a
+def chunk_word_hashes(rows: npt.NDArray[np.intp]) -> npt.NDArray[np.uint64]:
+    """The hashes of these chunks' fingerprint form words (`shingle.hash_word`), in order."""
+    hashes: npt.NDArray[np.uint64] = _chunks.word_hashes.gather(rows)
+    return hashes
+
+
+class _Ragged:
+    """Rows of numbers of any length in one flat array, so that the rows of a whole article
+    come out with a few numpy calls (`gather`) instead of one Python step per number."""
+
+    def __init__(self, dtype: type[np.integer[Any]]) -> None:
+        self.flat = np.zeros(4096, dtype=dtype)
+        self.used = 0
+        self.start = np.zeros(1024, dtype=np.intp)
+        self.length = np.zeros(1024, dtype=np.intp)
+        self.rows = 0
+
+    def append(self, values: Sequence[int]) -> None:
+        count = len(values)
+        if self.used + count > self.flat.size:
+            self.flat = _grown(self.flat, self.used + count)
+        if self.rows == self.start.size:
+            self.start = _grown(self.start, self.rows + 1)
+            self.length = _grown(self.length, self.rows + 1)
+        self.flat[self.used : self.used + count] = values
+        self.start[self.rows] = self.used
+        self.length[self.rows] = count
+        self.used += count
+        self.rows += 1
+
+    def gather(self, rows: npt.NDArray[np.intp]) -> Any:
+        """The rows' numbers one after the other: each row's start, repeated once per number
+        and shifted by the numbers' places in the result."""
+        lengths = self.length[rows]
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if ends.size else 0
+        places = np.repeat(self.start[rows] - ends + lengths, lengths)
+        places += np.arange(total, dtype=np.intp)
+        return self.flat[places]
+
+
+def _grown(array: Any, needed: int) -> Any:
+    grown = np.zeros(max(2 * array.size, needed), dtype=array.dtype)
+    grown[: array.size] = array
+    return grown
+
+
+class _Rows(dict[str, int]):
+    """Chunk -> its row in the table, adding the row on a miss (answered from C on a hit)."""
+
+    def __init__(self, add: Callable[[str], int]) -> None:
+        super().__init__()
+        self.add = add
+
+    def __missing__(self, chunk: str) -> int:
+        row = self[chunk] = self.add(chunk)
+        return row
+
+
+class _ChunkTable:
+    """The fingerprint's three features of every whitespace chunk met, one row per chunk:
+    its term keys (vocabulary numbers), its tokens that can earn a bonus, and the hashes of its
+    fingerprint form's words (`shingle.hash_word`).
+
+    No token spans whitespace and the token pattern looks at nothing around a token, so a
     text's tokens are its chunks' tokens one after the other (the same holds for the
     fingerprint form's words, hygiene.fingerprint_form); news reuses its chunks, so each is
-    tokenized once, not once per article."""
-    tokens = _TOKEN.findall(chunk.replace("\u2019", "'"))
-    marked = tuple(token for token in tokens if token[0].isupper() or token[0].isdigit())
-    numbers = tuple(_vocabulary.number(_key[token]) for token in tokens)
-    return numbers, marked, tuple(map(hash_word, fingerprint_form(chunk).split()))
+    tokenized once, not once per article. Each lookup in a memo the size of a worker's
+    vocabulary costs a few cache misses (~0.3 µs here), so one lookup per chunk gives all
+    three, and the numbers sit in flat arrays, so that an article's come out in a few numpy
+    calls. Bounded: once `maxsize` chunks are in, it starts again before the next article
+    (as it must when the vocabulary does: its rows hold the vocabulary's numbers). A row
+    costs ~140 B besides its key, against ~250 B for a dict of tuples (tracemalloc), so the
+    table holds 131,072 chunks in about a third more memory than the dict held 65,536; on
+    generated news the dict, dropping its older half when full, computed ~16 chunks per
+    article again at ~7 µs each, and this table 3-8 until it fills (after ~20,000 articles)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.clear()
+
+    def clear(self) -> None:
+        self.rows = _Rows(self._add)
+        self.terms = _Ragged(np.int64)
+        self.word_hashes = _Ragged(np.uint64)
+        self.marked: list[tuple[str, ...]] = []
+        self.is_marked = np.zeros(1024, dtype=bool)
+
+    def make_room(self) -> None:
+        if len(self.marked) >= self.maxsize:
+            self.clear()
+
+    def marked_tokens(self, rows: npt.NDArray[np.intp]) -> Counter[str]:
+        """How often each capitalised or numeric token occurs in these chunks (most chunks
+        have none: only the rows that do are visited)."""
+        with_marks = rows[self.is_marked[rows]].tolist()
+        return Counter(chain.from_iterable(map(self.marked.__getitem__, with_marks)))
+
+    def _add(self, chunk: str) -> int:
+        tokens = _TOKEN.findall(chunk.replace("\u2019", "'"))
+        marked = tuple(token for token in tokens if token[0].isupper() or token[0].isdigit())
+        row = len(self.marked)
+        if row == self.is_marked.size:
+            self.is_marked = _grown(self.is_marked, row + 1)
+        self.is_marked[row] = bool(marked)
+        self.marked.append(marked)
+        self.terms.append([_vocabulary.number(_key[token]) for token in tokens])
+        self.word_hashes.append(list(map(hash_word, fingerprint_form(chunk).split())))
+        return row
 
 
-_chunk_features: BoundedMemo[str, ChunkFeatures] = BoundedMemo(_features_of_chunk, maxsize=65_536)
+_chunks = _ChunkTable(maxsize=131_072)
 
 
 def _segmented_weights(text: str, prior: _Prior) -> _Weighed | None:
