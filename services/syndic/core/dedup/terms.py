@@ -211,9 +211,16 @@ def story_terms_of(
     result: dict[int, float] = {}
     for term, weight in best:
         if weight > 0:
-            h = xxhash.xxh32_intdigest(term.encode())
+            h = _term_hash[term]
             result[h] = result.get(h, 0.0) + round(weight / norm, 3)
     return result
+
+
+def _hash_term(term: str) -> int:
+    return xxhash.xxh32_intdigest(term.encode())
+
+
+_term_hash: BoundedMemo[str, int] = BoundedMemo(_hash_term, maxsize=100_000)
 
 
 # the keys (by index) and their weights
@@ -236,8 +243,13 @@ def _spaced_weights(text: str, rows: npt.NDArray[np.intp], prior: _Prior) -> _We
         bonused = np.fromiter(map(_vocabulary.numbers.__getitem__, bonus), np.int64, len(bonus))
         factors[np.searchsorted(distinct, bonused)] = list(bonus.values())
         weights *= factors
-    keys = list(map(_vocabulary.keys.__getitem__, distinct.tolist()))
-    return keys.__getitem__, weights
+    numbers_of: list[int] = distinct.tolist()
+    keys = _vocabulary.keys
+
+    def key_at(index: int) -> str:  # only the few terms `_top` looks at are named
+        return keys[numbers_of[index]]
+
+    return key_at, weights
 
 
 def _distinct_counts(
