@@ -196,6 +196,19 @@ def test_the_chunks_word_hashes_are_the_fingerprint_forms_words(text: str) -> No
     assert from_chunks == [shingle.hash_word(word) for word in form.split()]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(TEXT, PROSE))
+def test_the_chunk_tables_form_is_the_fingerprint_form(text: str) -> None:
+    """The normalizer takes the fingerprint form from the chunk table (one lookup per chunk
+    for both stages): it must be the form of the text, and the rows kept for the last text
+    must be those a fresh lookup gives."""
+    rows = terms.chunk_ids(text)
+    assert terms.chunk_form(rows) == hygiene.fingerprint_form(text)
+    assert terms.chunk_ids(text) is rows  # the same text object: the kept rows
+    copy = "".join(list(text))
+    assert terms.chunk_ids(copy).tolist() == rows.tolist()
+
+
 def _plain_encode_terms(terms: dict[int, float]) -> str:
     keys = sorted(terms)
     weights = bytes(min(255, max(1, round(terms[k] * 255))) for k in keys)

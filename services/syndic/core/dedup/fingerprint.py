@@ -16,7 +16,13 @@ from syndic.core.dedup.shingle import (
     shingles_of_hashes,
     words,
 )
-from syndic.core.dedup.terms import chunk_ids, chunk_word_hashes, story_terms, story_terms_of
+from syndic.core.dedup.terms import (
+    chunk_ids,
+    chunk_rows_of,
+    chunk_word_hashes,
+    story_terms,
+    story_terms_of,
+)
 from syndic.core.memo import BoundedMemo
 from syndic.core.model import NormalizedArticle
 
@@ -116,8 +122,8 @@ class Fingerprinter:
             # The fingerprint form's words are those of the text's chunks' forms, in order
             # (hygiene.fingerprint_form), so the chunks' rows give both the shingles and the
             # terms, with one memo lookup per chunk.
-            rows = chunk_ids(text)
-            body = rows[len(article.title.split()) :] if article.title else rows
+            body = chunk_ids(article.text)  # the normalizer's lookup, when it made this text
+            rows = np.concatenate((chunk_rows_of(article.title), body)) if article.title else body
             hashes = shingles_of_hashes(chunk_word_hashes(body))
             terms = story_terms_of(text, rows, article.lang)
         return Fingerprint(

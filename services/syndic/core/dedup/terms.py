@@ -265,10 +265,31 @@ def _distinct_counts(
 
 def chunk_ids(text: str) -> npt.NDArray[np.intp]:
     """The rows of the text's whitespace-separated chunks in the chunk table, one memo lookup
-    each (`_ChunkTable`). Rows stay valid until the next call: both tables make room here."""
+    each (`_ChunkTable`). Rows stay valid until the next call for another text: both tables
+    make room here.
+
+    The last text's rows are kept: the normalizer looks up the clean text's chunks for its
+    fingerprint form (`chunk_form`), and the fingerprint then asks for the same text object's
+    rows, so each article's chunks are looked up once, not once per stage."""
+    last = _chunks.last
+    if last is not None and last[0] is text:
+        return last[1]
     _vocabulary.make_room()
     _chunks.make_room()
-    return np.fromiter(map(_chunks.rows.__getitem__, text.split()), np.intp)
+    rows = _chunks.rows_of(text)
+    _chunks.last = (text, rows)
+    return rows
+
+
+def chunk_form(rows: npt.NDArray[np.intp]) -> str:
+    """`hygiene.fingerprint_form` of the text of these rows: its chunks' forms, joined."""
+    return " ".join(filter(None, map(_chunks.forms.__getitem__, rows.tolist())))
+
+
+def chunk_rows_of(text: str) -> npt.NDArray[np.intp]:
+    """The rows of more text of the article `chunk_ids` was last asked for (its title): no
+    room is made, so that the rows already given stay valid."""
+    return _chunks.rows_of(text)
 
 
 def chunk_word_hashes(rows: npt.NDArray[np.intp]) -> npt.NDArray[np.uint64]:
@@ -358,6 +379,11 @@ class _ChunkTable:
         self.word_hashes = _Ragged(np.uint64)
         self.marked: list[tuple[str, ...]] = []
         self.is_marked = np.zeros(1024, dtype=bool)
+        self.forms: list[str] = []
+        self.last: tuple[str, npt.NDArray[np.intp]] | None = None
+
+    def rows_of(self, text: str) -> npt.NDArray[np.intp]:
+        return np.fromiter(map(self.rows.__getitem__, text.split()), np.intp)
 
     def make_room(self) -> None:
         if len(self.marked) >= self.maxsize:
@@ -378,7 +404,9 @@ class _ChunkTable:
         self.is_marked[row] = bool(marked)
         self.marked.append(marked)
         self.terms.append([_vocabulary.number(_key[token]) for token in tokens])
-        self.word_hashes.append(list(map(hash_word, fingerprint_form(chunk).split())))
+        form = fingerprint_form(chunk)
+        self.forms.append(form)
+        self.word_hashes.append(list(map(hash_word, form.split())))
         return row
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import xxhash
 
+from syndic.core.dedup import terms
+from syndic.core.dedup.shingle import CHARACTER_LANGUAGES
 from syndic.core.model import NormalizedArticle, RejectedInput, RejectReason
 from syndic.core.normalize import dates, hygiene, language, structure, urls
 from syndic.core.normalize.html import extract
@@ -69,7 +71,10 @@ class Normalizer:
         if not body:
             raise RejectedInput(RejectReason.EMPTY_AFTER_CLEANING, "no text left after cleaning")
         clean = "\n".join(body)
-        fingerprint_text = hygiene.fingerprint_form(clean)
+        lang = _given_lang(raw.get("lang")) or language.detect(
+            clean, self.settings.lang_prefix_chars
+        )
+        fingerprint_text = _fingerprint_form(clean, lang)
         if not fingerprint_text:
             raise RejectedInput(RejectReason.NOT_TEXT, "no letters or digits in the text")
         title = raw.get("title") or (extracted.title if extracted else None)
@@ -96,8 +101,7 @@ class Normalizer:
                 (extracted.updated_at if extracted else None) or layout.updated_at
             ),
             fetched_at=dates.plausible(dates.parse_given(raw.get("fetched_at"))),
-            lang=_given_lang(raw.get("lang"))
-            or language.detect(clean, self.settings.lang_prefix_chars),
+            lang=lang,
             byline=(extracted.author if extracted else None) or layout.byline,
             dateline=layout.dateline,
             meta=dict(raw.get("meta") or {}),
@@ -128,6 +132,15 @@ class Normalizer:
         result = [line for line in kept if line not in repeated]
         # A story the source happens to resend must not vanish: keep it whole then.
         return result if len(result) * 2 >= len(kept) else kept
+
+
+def _fingerprint_form(clean: str, lang: str | None) -> str:
+    """`hygiene.fingerprint_form(clean)`, from the fingerprint's chunk table where the
+    fingerprint will look the same chunks up (`terms.chunk_ids` keeps the last text's rows):
+    every language but those whose shingle words are characters."""
+    if lang in CHARACTER_LANGUAGES:
+        return hygiene.fingerprint_form(clean)
+    return terms.chunk_form(terms.chunk_ids(clean))
 
 
 def _given_lang(value: object) -> str | None:
