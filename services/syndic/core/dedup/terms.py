@@ -283,7 +283,8 @@ def chunk_ids(text: str) -> npt.NDArray[np.intp]:
 
 def chunk_form(rows: npt.NDArray[np.intp]) -> str:
     """`hygiene.fingerprint_form` of the text of these rows: its chunks' forms, joined."""
-    return " ".join(filter(None, map(_chunks.forms.__getitem__, rows.tolist())))
+    forms = _chunks.forms
+    return " ".join(forms.objects[rows[forms.present[rows]]].tolist())
 
 
 def chunk_rows_of(text: str) -> npt.NDArray[np.intp]:
@@ -339,6 +340,22 @@ def _grown(array: Any, needed: int) -> Any:
     return grown
 
 
+class _Forms:
+    """Each row's fingerprint form in an object array, and whether it has one (a chunk of
+    punctuation has none): a text's form is then one gather and one join, in C."""
+
+    def __init__(self) -> None:
+        self.objects = np.zeros(1024, dtype=object)
+        self.present = np.zeros(1024, dtype=bool)
+
+    def append(self, row: int, form: str) -> None:
+        if row == self.objects.size:
+            self.objects = _grown(self.objects, row + 1)
+            self.present = _grown(self.present, row + 1)
+        self.objects[row] = form
+        self.present[row] = bool(form)
+
+
 class _Rows(dict[str, int]):
     """Chunk -> its row in the table, adding the row on a miss (answered from C on a hit)."""
 
@@ -379,11 +396,12 @@ class _ChunkTable:
         self.word_hashes = _Ragged(np.uint64)
         self.marked: list[tuple[str, ...]] = []
         self.is_marked = np.zeros(1024, dtype=bool)
-        self.forms: list[str] = []
+        self.forms = _Forms()
         self.last: tuple[str, npt.NDArray[np.intp]] | None = None
 
     def rows_of(self, text: str) -> npt.NDArray[np.intp]:
-        return np.fromiter(map(self.rows.__getitem__, text.split()), np.intp)
+        chunks = text.split()
+        return np.fromiter(map(self.rows.__getitem__, chunks), np.intp, len(chunks))
 
     def make_room(self) -> None:
         if len(self.marked) >= self.maxsize:
@@ -405,7 +423,7 @@ class _ChunkTable:
         self.marked.append(marked)
         self.terms.append([_vocabulary.number(_key[token]) for token in tokens])
         form = fingerprint_form(chunk)
-        self.forms.append(form)
+        self.forms.append(row, form)
         self.word_hashes.append(list(map(hash_word, form.split())))
         return row
 
