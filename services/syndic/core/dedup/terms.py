@@ -283,8 +283,7 @@ def chunk_ids(text: str) -> npt.NDArray[np.intp]:
 
 def chunk_form(rows: npt.NDArray[np.intp]) -> str:
     """`hygiene.fingerprint_form` of the text of these rows: its chunks' forms, joined."""
-    forms = _chunks.forms
-    return " ".join(forms.objects[rows[forms.present[rows]]].tolist())
+    return " ".join(_chunks.forms.nonempty(rows))
 
 
 def chunk_rows_of(text: str) -> npt.NDArray[np.intp]:
@@ -340,20 +339,26 @@ def _grown(array: Any, needed: int) -> Any:
     return grown
 
 
-class _Forms:
-    """Each row's fingerprint form in an object array, and whether it has one (a chunk of
-    punctuation has none): a text's form is then one gather and one join, in C."""
+class _Objects:
+    """One object per row (a form, a tuple of tokens) in an object array, with whether it is
+    empty: most chunks have no marked token and a few no form, so an article's non-empty
+    ones come out in one gather, in C."""
 
     def __init__(self) -> None:
         self.objects = np.zeros(1024, dtype=object)
         self.present = np.zeros(1024, dtype=bool)
 
-    def append(self, row: int, form: str) -> None:
+    def append(self, row: int, value: Any) -> None:
         if row == self.objects.size:
             self.objects = _grown(self.objects, row + 1)
             self.present = _grown(self.present, row + 1)
-        self.objects[row] = form
-        self.present[row] = bool(form)
+        self.objects[row] = value
+        self.present[row] = bool(value)
+
+    def nonempty(self, rows: npt.NDArray[np.intp]) -> list[Any]:
+        """The rows' non-empty objects, in order."""
+        kept: list[Any] = self.objects[rows[self.present[rows]]].tolist()
+        return kept
 
 
 class _Rows(dict[str, int]):
@@ -394,33 +399,31 @@ class _ChunkTable:
         self.rows = _Rows(self._add)
         self.terms = _Ragged(np.int64)
         self.word_hashes = _Ragged(np.uint64)
-        self.marked: list[tuple[str, ...]] = []
-        self.is_marked = np.zeros(1024, dtype=bool)
-        self.forms = _Forms()
+        self.marked = _Objects()
+        self.forms = _Objects()
         self.last: tuple[str, npt.NDArray[np.intp]] | None = None
 
     def rows_of(self, text: str) -> npt.NDArray[np.intp]:
         chunks = text.split()
         return np.fromiter(map(self.rows.__getitem__, chunks), np.intp, len(chunks))
 
+    def __len__(self) -> int:
+        return len(self.rows)
+
     def make_room(self) -> None:
-        if len(self.marked) >= self.maxsize:
+        if len(self) >= self.maxsize:
             self.clear()
 
     def marked_tokens(self, rows: npt.NDArray[np.intp]) -> Counter[str]:
         """How often each capitalised or numeric token occurs in these chunks (most chunks
         have none: only the rows that do are visited)."""
-        with_marks = rows[self.is_marked[rows]].tolist()
-        return Counter(chain.from_iterable(map(self.marked.__getitem__, with_marks)))
+        return Counter(chain.from_iterable(self.marked.nonempty(rows)))
 
     def _add(self, chunk: str) -> int:
         tokens = _TOKEN.findall(chunk.replace("\u2019", "'"))
         marked = tuple(token for token in tokens if token[0].isupper() or token[0].isdigit())
-        row = len(self.marked)
-        if row == self.is_marked.size:
-            self.is_marked = _grown(self.is_marked, row + 1)
-        self.is_marked[row] = bool(marked)
-        self.marked.append(marked)
+        row = len(self.rows)  # the chunk is added to `rows` once this returns
+        self.marked.append(row, marked)
         self.terms.append([_vocabulary.number(_key[token]) for token in tokens])
         form = fingerprint_form(chunk)
         self.forms.append(row, form)
