@@ -1,0 +1,88 @@
+"""Instructions per article of the prepare stage, counted by valgrind's callgrind.
+
+Seconds on a shared machine vary by up to a third between runs minutes apart; instruction
+counts do not vary with the machine's load, so they settle a change to the per-article code
+that timings cannot. The count is the difference between a run that prepares the articles
+three more times and one that prepares them once more, after a first warm-up pass: start-up,
+imports and generation cancel out.
+
+    python -m syndic.benchmarks.instructions                  # Preparer.prepare, warm
+    python -m syndic.benchmarks.instructions --what fingerprint
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+_COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
+
+
+def run_passes(what: str, articles: int, passes: int) -> None:
+    """The measured work: one warm-up pass, then `passes` more over the same articles."""
+    from syndic.batch import build_preparer
+    from syndic.benchmarks.articles import generate_articles
+    from syndic.settings import Settings
+
+    preparer = build_preparer(Settings())
+    raws = [preparer.parse(article.value()) for article in generate_articles(articles)]
+    normalized = [preparer.normalizer.normalize(raw, None) for raw in raws]
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    for _ in range(1 + passes):
+        if what == "prepare":
+            for raw in raws:
+                preparer.prepare(raw, ingested_at=at)
+        else:
+            for article in normalized:
+                preparer.fingerprinter.compute(article)
+
+
+def count(what: str, articles: int, passes: int) -> int:
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    command = [
+        valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null",
+        sys.executable, "-m", "syndic.benchmarks.instructions", "--inner",
+        "--what", what, "--articles", str(articles), "--passes", str(passes),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    found = _COLLECTED.search(done.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def measure(what: str, articles: int) -> dict[str, Any]:
+    once, thrice = count(what, articles, 1), count(what, articles, 3)
+    return {
+        "what": what,
+        "articles": articles,
+        "instructions_per_article": (thrice - once) // (2 * articles),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--what", choices=("prepare", "fingerprint"), default="prepare")
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--passes", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.inner:
+        run_passes(args.what, args.articles, args.passes)
+        return
+    result = measure(args.what, args.articles)
+    print(
+        f"{result['what']}: {result['instructions_per_article']:,} instructions per article "
+        f"(warm, {result['articles']:,} generated articles, callgrind)"
+    )
+
+
+if __name__ == "__main__":
+    main()
