@@ -9,7 +9,7 @@ import random
 
 import numpy as np
 
-from syndic.core.dedup.fingerprint import decode_terms, encode_terms
+from syndic.core.dedup.fingerprint import decode_term_arrays, decode_terms, encode_terms
 from syndic.core.dedup.index import _NUMBER, LshIndex, TermIndex, _find_entry
 
 
@@ -17,22 +17,37 @@ def _terms(rng: random.Random) -> dict[int, float]:
     return {rng.randrange(500): round(rng.random(), 3) for _ in range(40)}
 
 
+def _add(index: TermIndex, article_id: str, terms: dict[int, float]) -> None:
+    index.add(article_id, *decode_term_arrays(encode_terms(terms)))
+
+
 def test_term_candidates_rank_shared_weight_and_forget_removed_articles() -> None:
     index = TermIndex()
-    index.add("a", {1: 0.9, 2: 0.1})
-    index.add("b", {1: 0.5, 3: 0.5})
-    index.add("c", {4: 1.0})
+    _add(index, "a", {1: 0.9, 2: 0.1})
+    _add(index, "b", {1: 0.5, 3: 0.5})
+    _add(index, "c", {4: 1.0})
     assert index.candidates({1: 0.8, 3: 0.2}) == ["a", "b"]
-    index.remove("a", {1: 0.9, 2: 0.1})
+    index.remove("a")
     assert index.candidates({1: 0.8, 3: 0.2}) == ["b"]
     assert 2 not in index.postings
     assert index.candidates({1: 1.0}, keep=1) == ["b"]
+    assert "a" not in index.hashes and "a" not in index.quanta
+
+
+def test_gathered_vectors_are_the_stored_ones_end_to_end() -> None:
+    index = TermIndex()
+    _add(index, "a", {5: 0.5, 1: 1.0})
+    _add(index, "b", {3_000_000_000: 0.2})
+    hashes, quanta, lengths = index.gather(["b", "a"])
+    assert hashes.tolist() == [3_000_000_000, 1, 5]
+    assert quanta.tolist() == [51, 255, 128]
+    assert lengths.tolist() == [1, 2]
 
 
 def test_term_candidates_look_only_at_each_terms_most_recent_holders() -> None:
     index = TermIndex()
     for number in range(10):
-        index.add(f"a{number}", {7: 1.0})
+        _add(index, f"a{number}", {7: 1.0})
     assert index.candidates({7: 1.0}, limit=3) == ["a7", "a8", "a9"]
 
 
@@ -64,7 +79,7 @@ def test_a_full_window_adds_almost_nothing_for_the_garbage_collector_to_scan() -
     for number in range(2_000):
         signature = np.array([rng.randrange(1 << 32) for _ in range(64)], dtype=np.uint32)
         lsh.add(f"id{number}", signature)
-        terms.add(f"id{number}", _terms(rng))
+        _add(terms, f"id{number}", _terms(rng))
     gc.collect()
     assert len(gc.get_objects()) - before < 100  # a list per bucket or posting: ~60,000
 

@@ -14,3 +14,4 @@ def test_the_total_is_read_from_callgrinds_summary_line() -> None:
 def test_the_measured_passes_run_without_valgrind() -> None:
     instructions.main(["--inner", "--what", "fingerprint", "--articles", "3"])
     instructions.main(["--inner", "--what", "prepare", "--articles", "3"])
+    instructions.main(["--inner", "--what", "decide", "--articles", "3"])

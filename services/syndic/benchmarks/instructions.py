@@ -8,6 +8,10 @@ imports and generation cancel out.
 
     python -m syndic.benchmarks.instructions                  # Preparer.prepare, warm
     python -m syndic.benchmarks.instructions --what fingerprint
+    python -m syndic.benchmarks.instructions --what decide --articles 1000
+
+`decide` runs the sequential stage: each pass decides the prepared articles in order with a
+new decider, so its window grows from empty to `--articles`.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 def run_passes(what: str, articles: int, passes: int) -> None:
     """The measured work: one warm-up pass, then `passes` more over the same articles."""
-    from syndic.batch import build_preparer
+    from syndic.batch import build_decider, build_preparer
     from syndic.benchmarks.articles import generate_articles
     from syndic.settings import Settings
 
@@ -33,8 +37,13 @@ def run_passes(what: str, articles: int, passes: int) -> None:
     raws = [preparer.parse(article.value()) for article in generate_articles(articles)]
     normalized = [preparer.normalizer.normalize(raw, None) for raw in raws]
     at = datetime(2026, 1, 1, tzinfo=UTC)
+    prepared = [preparer.prepare(raw, ingested_at=at) for raw in raws] if what == "decide" else []
     for _ in range(1 + passes):
-        if what == "prepare":
+        if what == "decide":
+            decider = build_decider(Settings())
+            for sequence, item in enumerate(prepared):
+                decider.decide(item, sequence=sequence)
+        elif what == "prepare":
             for raw in raws:
                 preparer.prepare(raw, ingested_at=at)
         else:
@@ -69,7 +78,7 @@ def measure(what: str, articles: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--what", choices=("prepare", "fingerprint"), default="prepare")
+    parser.add_argument("--what", choices=("prepare", "fingerprint", "decide"), default="prepare")
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--passes", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
@@ -78,9 +87,10 @@ def main(argv: list[str] | None = None) -> None:
         run_passes(args.what, args.articles, args.passes)
         return
     result = measure(args.what, args.articles)
+    how = "window growing from empty" if args.what == "decide" else "warm"
     print(
         f"{result['what']}: {result['instructions_per_article']:,} instructions per article "
-        f"(warm, {result['articles']:,} generated articles, callgrind)"
+        f"({how}, {result['articles']:,} generated articles, callgrind)"
     )
 
 

@@ -53,7 +53,7 @@ def measure(count: int, seed: int = 8) -> dict[str, float]:
             figures[name] = (before - tracemalloc.get_traced_memory()[0]) / count
 
         freed("lsh buckets", core.lsh.buckets.clear)
-        freed("term vectors", core.terms.vectors.clear)
+        freed("term vectors", lambda: (core.terms.hashes.clear(), core.terms.quanta.clear()))
         freed("term postings", core.terms.postings.clear)
         freed("stored values", store.clear)
         return figures

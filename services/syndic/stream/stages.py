@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,15 +40,6 @@ __all__ = ["DecideStage", "InMessage", "IngestStage", "OutMessage", "PrepareStag
 
 
 Clock = Callable[[], datetime]
-
-
-@dataclass(frozen=True, slots=True)
-class Dead:
-    """What a dead letter of one article says of where it came from."""
-
-    original: bytes | None
-    origin: Origin
-    key: bytes | None
 
 
 def _utc_now() -> datetime:
@@ -170,6 +160,7 @@ class DecideStage(_Stage):
         super().__init__(settings, metrics, clock)
         self.decider = decider
         self.window = window
+        self._decide_seconds = metrics.stage_seconds.labels("decide")
         self.report_window()
 
     def report_window(self) -> None:
@@ -192,23 +183,26 @@ class DecideStage(_Stage):
         except Exception as exc:
             return [self._dead_letter(message.value, origin, internal_error(exc), message.key)]
         outputs: list[OutMessage] = []
+        packed = is_pack(message.value)
         for index, item in enumerate(items):
             sequence = message.offset * SEQUENCE_STRIDE + index
-            # a dead letter holds the article's own bytes, the whole record when it is alone
-            original = orjson.dumps(item) if is_pack(message.value) else message.value
-            outputs.extend(self._decide(item, sequence, Dead(original, origin, message.key)))
+            try:
+                outputs.extend(self._decide(item, sequence))
+            except Exception as exc:
+                # a dead letter holds the article's own bytes, the whole record when it is alone
+                original = orjson.dumps(item) if packed else message.value
+                error = internal_error(exc)
+                outputs.append(self._dead_letter(original, origin, error, message.key))
+        self.report_window()
         return outputs
 
-    def _decide(self, item: Any, sequence: int, dead: Dead) -> list[OutMessage]:
+    def _decide(self, item: Any, sequence: int) -> list[OutMessage]:
         started = time.perf_counter()
         try:
             clean = self.decider.decide(Prepared.from_dict(item), sequence=sequence)
-        except Exception as exc:
-            return [self._dead_letter(dead.original, dead.origin, internal_error(exc), dead.key)]
         finally:
-            self.metrics.stage_seconds.labels("decide").observe(time.perf_counter() - started)
+            self._decide_seconds.observe(time.perf_counter() - started)
         self._observe(clean)
-        self.report_window()
         key = clean["id"].encode()
         body = orjson.dumps(clean)
         outputs = [OutMessage(self.settings.topic_clean, key, body)]

@@ -10,22 +10,24 @@ which is what a stream worker sends to its changelog.
 
 from __future__ import annotations
 
-import math
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from syndic.core.dedup.centroids import story_scores
 from syndic.core.dedup.fingerprint import (
     Fingerprint,
     decode_signature,
-    decode_terms,
+    decode_term_arrays,
     encode_signature,
     encode_terms,
 )
 from syndic.core.dedup.index import Expiry, LshIndex, TermIndex
 from syndic.core.dedup.shingle import containment, resemblance
-from syndic.core.dedup.terms import cosine
 from syndic.core.model import NormalizedArticle
 from syndic.core.timeutil import parse_iso, to_iso
 
@@ -129,7 +131,7 @@ class Deduplicator:
             if entry.get("u"):
                 self.by_url[entry["u"]] = article_id
             self.lsh.add(article_id, decode_signature(entry["s"]))
-            self.terms.add(article_id, decode_terms(entry["k"]))
+            self.terms.add(article_id, *decode_term_arrays(entry["k"]))
 
     def decide(
         self, article: NormalizedArticle, fingerprint: Fingerprint, *, ingested_at: datetime
@@ -272,38 +274,46 @@ class Deduplicator:
         candidate members' term vectors, each weighed by closeness in event time. What the
         members share adds up and what one member happens to say does not, so an article about
         another event of the same kind scores lower against a whole story than against its
-        closest member. `story_match` names that closest member."""
-        per_story: dict[str, list[tuple[float, int, str]]] = {}
-        for candidate in self.terms.candidates(fingerprint.terms):
-            entry = self.store[f"a:{candidate}"]
-            own = cosine(fingerprint.terms, self.terms.vectors[candidate])
-            per_story.setdefault(self._story_of(candidate), []).append(
-                (own, int(entry["q"]), candidate)
-            )
-        best: tuple[float, int, str, str] | None = None
-        for story, members in per_story.items():
-            if len(members) == 1:  # a one-article story: its centroid is that article
-                score = members[0][0] / (self.terms.norms[members[0][2]] or 1.0)
-            else:
-                centroid: dict[int, float] = {}
-                for _, _, member in members:
-                    weight = self._proximity(event_time, member)
-                    for term, value in self.terms.vectors[member].items():
-                        centroid[term] = centroid.get(term, 0.0) + weight * value
-                norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
-                score = cosine(fingerprint.terms, centroid) / norm
-            key = (score, max(m[1] for m in members), story, max(members)[2])
-            if best is None or key[:2] > best[:2]:
-                best = key
-        if best is None or best[0] < self.settings.story_threshold:
-            return article_id, round(best[0], 4) if best else None, None
-        return best[2], round(best[0], 4), best[3]
+        closest member. `story_match` names that closest member.
 
-    def _proximity(self, event_time: datetime, member: str) -> float:
+        Ties between stories go to the one with the latest member (no two share it)."""
+        candidates = self.terms.candidates(fingerprint.terms)
+        if not candidates:
+            return article_id, None, None
+        stories: dict[str, int] = {}
+        member_story = [stories.setdefault(self._story_of(c), len(stories)) for c in candidates]
+        own, scores = story_scores(
+            fingerprint.terms,
+            *self.terms.gather(candidates),
+            np.array(member_story, dtype=np.intp),
+            self._closeness(event_time, candidates),
+            len(stories),
+        )
+        sequences = [int(self.store[f"a:{c}"]["q"]) for c in candidates]
+        latest = [-1] * len(stories)
+        for story, sequence in zip(member_story, sequences, strict=True):
+            latest[story] = max(latest[story], sequence)
+        score_of = scores.tolist()
+        best = max(range(len(stories)), key=lambda s: (score_of[s], latest[s]))
+        score = round(score_of[best], 4)
+        if score_of[best] < self.settings.story_threshold:
+            return article_id, score, None
+        own_of = own.tolist()
+        closest = max(
+            (own_of[i], sequences[i], candidate)
+            for i, candidate in enumerate(candidates)
+            if member_story[i] == best
+        )
+        return list(stories)[best], score, closest[2]
+
+    def _closeness(self, event_time: datetime, members: list[str]) -> npt.NDArray[np.float64]:
         """1 at the same event time, falling towards 0.5 with one halving per half-life."""
-        gap = abs(event_time.timestamp() - self.times[member])
-        half_life = self.settings.story_half_life.total_seconds()
-        return 0.5 + 0.5 * math.pow(0.5, gap / half_life)
+        times = np.fromiter(map(self.times.__getitem__, members), np.float64, len(members))
+        gaps = np.abs(event_time.timestamp() - times)
+        closeness: npt.NDArray[np.float64] = 0.5 + 0.5 * np.power(
+            0.5, gaps / self.settings.story_half_life.total_seconds()
+        )
+        return closeness
 
     def _story_of(self, article_id: str) -> str:
         stored = self.store.get(f"d:{article_id}")
@@ -346,7 +356,7 @@ class Deduplicator:
             return
         self.times.pop(article_id, None)
         self.lsh.remove(article_id, decode_signature(entry["s"]))
-        self.terms.remove(article_id, decode_terms(entry["k"]))
+        self.terms.remove(article_id)
         if self.by_hash.get(entry["h"]) == article_id:
             del self.by_hash[entry["h"]]
         if entry.get("u") and self.by_url.get(entry["u"]) == article_id:

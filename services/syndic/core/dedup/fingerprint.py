@@ -61,6 +61,15 @@ def decode_terms(text: str) -> dict[int, float]:
     return dict(zip(map(_shared_term.__getitem__, hashes), weights, strict=True))
 
 
+def decode_term_arrays(text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
+    """The window's form of a stored vector (`TermIndex`): its term hashes, ascending, and
+    their weights in 1/255ths (the weight `decode_terms` gives times 255)."""
+    raw = base64.b64decode(text)
+    count = len(raw) // 5
+    hashes = np.frombuffer(raw, dtype="<u4", count=count).astype(np.uint32)
+    return hashes, np.frombuffer(raw, np.uint8, offset=4 * count)
+
+
 def as_stored(terms: dict[int, float]) -> dict[int, float]:
     """The terms as the sequenced record and the window carry them (weights in 1/255ths).
     The stream decides on what the record carries and `syndic dedup` on the fingerprint as
