@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 from syndic.core.dedup import Deduplicator, DedupSettings, Fingerprinter
+from syndic.core.dedup.fingerprint import Fingerprint
 from syndic.core.model import NormalizedArticle
 
 VOCABULARY = [f"w{i}" for i in range(20_000)]
@@ -45,13 +46,42 @@ def synthetic(count: int, seed: int) -> list[NormalizedArticle]:
     return articles
 
 
-def measure(
-    count: int, probes: int, story: bool
-) -> tuple[list[float], dict[str, object], tuple[int, float]]:
-    settings = DedupSettings(story_threshold=2.0) if not story else DedupSettings()
+Corpus = list[tuple[NormalizedArticle, Fingerprint]]
+
+
+def synthetic_corpus(count: int) -> Corpus:
     fingerprinter = Fingerprinter()
-    articles = synthetic(count + probes, seed=7)
-    prints = [fingerprinter.compute(a) for a in articles]
+    return [(a, fingerprinter.compute(a)) for a in synthetic(count, seed=7)]
+
+
+def news_corpus(count: int) -> Corpus:
+    from syndic.batch import build_preparer
+    from syndic.benchmarks.articles import generate_articles
+    from syndic.core.normalize import BoilerplateMemory
+    from syndic.settings import load_settings
+
+    preparer = build_preparer(load_settings(env={}))
+    memory = BoilerplateMemory({})
+    arrival = datetime(2026, 1, 1, tzinfo=UTC)
+    corpus = []
+    for article in generate_articles(count):
+        prepared = preparer.prepare(
+            orjson.loads(article.value()), ingested_at=arrival, memory=memory
+        )
+        corpus.append((prepared.article, prepared.fingerprint))
+    return corpus
+
+
+def measure(
+    corpus: Corpus, count: int, story: bool, *, release: bool = False
+) -> tuple[list[float], dict[str, object], tuple[int, float]]:
+    """With `release`, the corpus is emptied here, so that the collection measured at the
+    end sees the window alone, not the articles it was built from."""
+    settings = DedupSettings(story_threshold=2.0) if not story else DedupSettings()
+    articles = [article for article, _ in corpus]
+    prints = [fingerprint for _, fingerprint in corpus]
+    if release:
+        corpus.clear()
     if not story:
         prints = [replace(p, terms={}) for p in prints]
     store: dict[str, object] = {}
@@ -82,9 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--probes", type=int, default=2_000)
+    parser.add_argument("--corpus", choices=("synthetic", "news"), default="synthetic")
     args = parser.parse_args(argv)
+    make = news_corpus if args.corpus == "news" else synthetic_corpus
+    corpus = make(args.articles + args.probes)
+    print(f"corpus: {args.corpus}")
     for story in (False, True):
-        costs, store, (tracked, pause) = measure(args.articles, args.probes, story)
+        costs, store, (tracked, pause) = measure(corpus, args.articles, story, release=story)
         ordered = sorted(costs)
         label = "exact+near+story" if story else "exact+near      "
         print(
