@@ -84,10 +84,8 @@ def test_a_full_window_adds_almost_nothing_for_the_garbage_collector_to_scan() -
     assert len(gc.get_objects()) - before < 100  # a list per bucket or posting: ~60,000
 
 
-def test_decoded_term_vectors_share_their_numbers() -> None:
-    """A window holds one decoded vector per article: equal terms and weights are one object."""
+def test_a_stored_vector_decodes_to_the_same_terms_as_a_dict_and_as_arrays() -> None:
     encoded = encode_terms({3_000_000_000: 0.5, 7: 0.25})
-    first, second = decode_terms(encoded), decode_terms(encoded)
-    assert first == {3_000_000_000: 128 / 255, 7: 64 / 255}
-    for (key_a, weight_a), (key_b, weight_b) in zip(first.items(), second.items(), strict=True):
-        assert key_a is key_b and weight_a is weight_b
+    assert decode_terms(encoded) == {7: 64 / 255, 3_000_000_000: 128 / 255}
+    hashes, quanta = decode_term_arrays(encoded)
+    assert hashes.tolist() == [7, 3_000_000_000] and quanta.tolist() == [64, 128]

@@ -23,7 +23,6 @@ from syndic.core.dedup.terms import (
     story_terms,
     story_terms_of,
 )
-from syndic.core.memo import BoundedMemo
 from syndic.core.model import NormalizedArticle
 
 
@@ -51,14 +50,13 @@ def _quantized(terms: dict[int, float], keys: list[int]) -> npt.NDArray[np.uint8
 
 
 def decode_terms(text: str) -> dict[int, float]:
-    """Decoded vectors live in the window's term index, one per article, so their numbers are
-    shared objects: a weight is one of 256 quanta and a term hash the one int every vector
-    holding that term uses (~1.3 KB per article less than a fresh int and float per term)."""
+    """A record's vector as the fingerprint holds it: a weight is one of 256 quanta. The
+    window keeps its vectors as arrays instead (`decode_term_arrays`)."""
     raw = base64.b64decode(text)
     count = len(raw) // 5
     hashes: list[int] = np.frombuffer(raw[: 4 * count], dtype="<u4").tolist()
     weights = map(_QUANTA.__getitem__, raw[4 * count : 5 * count])
-    return dict(zip(map(_shared_term.__getitem__, hashes), weights, strict=True))
+    return dict(zip(hashes, weights, strict=True))
 
 
 def decode_term_arrays(text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
@@ -78,14 +76,13 @@ def as_stored(terms: dict[int, float]) -> dict[int, float]:
     near the threshold could have joined a story in one and not in the other.
 
     `decode_terms(encode_terms(terms))`, without the base64 round trip: the same keys in the
-    same (ascending) order, which the sums over a vector's terms follow."""
+    same (ascending) order."""
     keys = sorted(terms)
     quanta = map(_QUANTA.__getitem__, _quantized(terms, keys).tolist())
-    return dict(zip(map(_shared_term.__getitem__, keys), quanta, strict=True))
+    return dict(zip(keys, quanta, strict=True))
 
 
 _QUANTA = tuple(q / 255.0 for q in range(256))
-_shared_term: BoundedMemo[int, int] = BoundedMemo(lambda term: term, maxsize=262_144)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
