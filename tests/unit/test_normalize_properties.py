@@ -41,6 +41,7 @@ def _run(raw: dict[str, Any], memory: BoilerplateMemory | None = None) -> Any:
 @given(_articles)
 @example("the the a@b.co Jul.\nthe\nthe the the Jul.")  # a contact line ended the header
 @example("Published on Monday, 4 March 2009.\nWorld\nThe council met on Monday to vote.")
+@example("\u00ce\x1f\u00a1")  # removing the control character made mojibake ("\u03a1")
 def test_text_is_idempotent(text: str) -> None:
     first = _run({"id": 1, "source": "s", "text": text})
     if first is None:

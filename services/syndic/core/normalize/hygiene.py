@@ -33,6 +33,19 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 
 
 def repair(text: str) -> str:
+    """Repeated until nothing changes (at most three passes): removing an invisible character
+    can join two characters into mojibake that the pass before did not see ("Î\x1f¡" becomes
+    "Î¡", which is "Ρ"), and normalizing the clean text again must not change it. Most texts
+    are done after one pass and one comparison."""
+    for _ in range(3):
+        repaired = _repair_once(text)
+        if repaired == text:
+            break
+        text = repaired
+    return text
+
+
+def _repair_once(text: str) -> str:
     """ftfy (and even its own badness check) costs ~1 ms per article, so a cheap hint gates it."""
     if not text.isascii() and _MOJIBAKE_HINT.search(text) is not None:
         text = ftfy.fix_text(text, _FTFY_CONFIG)
