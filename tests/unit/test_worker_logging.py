@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 
 import pytest
 
@@ -16,6 +17,7 @@ from syndic.worker import quiet_worker
 def test_aiokafka_and_faust_debug_calls_build_no_records(level: str) -> None:
     root = logging.getLogger()
     saved = (root.level, list(root.handlers))
+    streams = (sys.stdout, sys.stderr)
     app = build_app(load_settings(overrides={"log_level": level}, env={}))
     worker = quiet_worker(app.faust, level)
     try:
@@ -24,6 +26,11 @@ def test_aiokafka_and_faust_debug_calls_build_no_records(level: str) -> None:
             assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
         assert logging.getLogger("syndic").isEnabledFor(logging.getLevelName(level.upper()))
     finally:
+        # The worker redirected sys.stdout and sys.stderr to a logger, in a context that
+        # puts back sys.__stdout__ when it ends: ended here, not by a later test's garbage
+        # collection, which would swap out that test's captured stdout.
+        worker.exit_stack.close()
+        sys.stdout, sys.stderr = streams
         root.setLevel(saved[0])
         root.handlers[:] = saved[1]
 
