@@ -10,8 +10,9 @@ imports and generation cancel out.
     python -m syndic.benchmarks.instructions --what fingerprint
     python -m syndic.benchmarks.instructions --what decide --articles 1000
 
-`decide` runs the sequential stage: each pass decides the prepared articles in order with a
-new decider, so its window grows from empty to `--articles`.
+`decide` runs the sequential stage: each pass decodes the prepared articles' records, as the
+decide agent gets them from the sequencing topic, and decides them in order with a new
+decider, so its window grows from empty to `--articles`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
@@ -31,18 +34,22 @@ def run_passes(what: str, articles: int, passes: int) -> None:
     """The measured work: one warm-up pass, then `passes` more over the same articles."""
     from syndic.batch import build_decider, build_preparer
     from syndic.benchmarks.articles import generate_articles
+    from syndic.core.pipeline import Prepared
     from syndic.settings import Settings
 
     preparer = build_preparer(Settings())
     raws = [preparer.parse(article.value()) for article in generate_articles(articles)]
     normalized = [preparer.normalizer.normalize(raw, None) for raw in raws]
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    prepared = [preparer.prepare(raw, ingested_at=at) for raw in raws] if what == "decide" else []
+    records = [
+        orjson.dumps(preparer.prepare(raw, ingested_at=at).to_dict())
+        for raw in (raws if what == "decide" else [])
+    ]
     for _ in range(1 + passes):
         if what == "decide":
             decider = build_decider(Settings())
-            for sequence, item in enumerate(prepared):
-                decider.decide(item, sequence=sequence)
+            for sequence, record in enumerate(records):
+                decider.decide(Prepared.from_dict(orjson.loads(record)), sequence=sequence)
         elif what == "prepare":
             for raw in raws:
                 preparer.prepare(raw, ingested_at=at)
