@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import gc
 import random
+from dataclasses import replace
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from syndic.core.dedup.fingerprint import decode_term_arrays, decode_terms, encode_terms
+from syndic.core.dedup.fingerprint import (
+    Fingerprint,
+    as_stored,
+    decode_term_arrays,
+    decode_terms,
+    encode_terms,
+)
 from syndic.core.dedup.index import _NUMBER, LshIndex, TermIndex, _find_entry
 
 
@@ -89,3 +98,16 @@ def test_a_stored_vector_decodes_to_the_same_terms_as_a_dict_and_as_arrays() -> 
     assert decode_terms(encoded) == {7: 64 / 255, 3_000_000_000: 128 / 255}
     hashes, quanta = decode_term_arrays(encoded)
     assert hashes.tolist() == [7, 3_000_000_000] and quanta.tolist() == [64, 128]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.integers(0, 2**32 - 1), st.floats(0.0, 1.0), max_size=40))
+def test_a_record_s_terms_are_stored_as_they_came_which_is_their_encoding(
+    terms: dict[int, float],
+) -> None:
+    """The window entry takes the sequenced record's encoded terms as they are (no encoding
+    again on the sequential stage): that string is what encoding the decoded terms gives."""
+    fingerprint = Fingerprint("h", None, terms=as_stored(terms))
+    decoded = Fingerprint.from_dict(fingerprint.to_dict())
+    assert decoded.encoded_terms() == encode_terms(decoded.terms) == encode_terms(as_stored(terms))
+    assert replace(decoded, terms={}).encoded_terms() == encode_terms({})

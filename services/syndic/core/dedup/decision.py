@@ -24,7 +24,6 @@ from syndic.core.dedup.fingerprint import (
     decode_signature,
     decode_term_arrays,
     encode_signature,
-    encode_terms,
 )
 from syndic.core.dedup.index import Expiry, LshIndex, TermIndex
 from syndic.core.dedup.shingle import containment, resemblance
@@ -339,7 +338,7 @@ class Deduplicator:
                 u=fingerprint.url,
                 s=encode_signature(fingerprint.signature),
                 n=fingerprint.shingles,
-                k=encode_terms(fingerprint.terms),
+                k=fingerprint.encoded_terms(),
             )
         self.store[f"a:{decision.article_id}"] = entry
         self._index(decision.article_id, entry)

@@ -92,6 +92,17 @@ class Fingerprint:
     signature: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
     shingles: int = 0
     terms: dict[int, float] = field(default_factory=dict)
+    # The encoding a record carried (`from_dict`): the window entry stores it as it came
+    # instead of encoding the decoded terms again on the sequential stage. Not an init field,
+    # so `dataclasses.replace` with other terms cannot keep a stale one.
+    _encoded_terms: str | None = field(default=None, init=False, repr=False)
+
+    def encoded_terms(self) -> str:
+        """`encode_terms(self.terms)`: the same string (an encoding is canonical: keys
+        ascending, weights already in 1/255ths)."""
+        if self._encoded_terms is not None:
+            return self._encoded_terms
+        return encode_terms(self.terms)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,18 +110,22 @@ class Fingerprint:
             "url": self.url,
             "signature": encode_signature(self.signature),
             "shingles": self.shingles,
-            "terms": encode_terms(self.terms),
+            "terms": self.encoded_terms(),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Fingerprint:
-        return cls(
+        encoded = data.get("terms", "")
+        fingerprint = cls(
             content_hash=data["content_hash"],
             url=data.get("url"),
             signature=decode_signature(data.get("signature", "")),
             shingles=int(data.get("shingles", 0)),
-            terms=decode_terms(data.get("terms", "")),
+            terms=decode_terms(encoded),
         )
+        if isinstance(encoded, str):
+            object.__setattr__(fingerprint, "_encoded_terms", encoded)
+        return fingerprint
 
 
 class Fingerprinter:
