@@ -64,7 +64,7 @@ def decode_term_arrays(text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[n
     their weights in 1/255ths (the weight `decode_terms` gives times 255)."""
     raw = base64.b64decode(text)
     count = len(raw) // 5
-    hashes = np.frombuffer(raw, dtype="<u4", count=count).astype(np.uint32)
+    hashes: npt.NDArray[np.uint32] = np.frombuffer(raw, dtype="<u4", count=count)
     return hashes, np.frombuffer(raw, np.uint8, offset=4 * count)
 
 

@@ -115,8 +115,9 @@ class TermIndex:
         self._next += 1
         self._number[article_id] = number
         self._article[number] = article_id
-        self.hashes[article_id] = hashes.astype(np.uint32).tobytes()
-        self.quanta[article_id] = quanta.astype(np.uint8).tobytes()
+        # native order, as `gather` reads them (a stored vector is little-endian)
+        self.hashes[article_id] = hashes.astype(np.uint32, copy=False).tobytes()
+        self.quanta[article_id] = quanta.astype(np.uint8, copy=False).tobytes()
         postings = self.postings
         entry = _NUMBER.pack(number)
         for term in hashes.tolist():
