@@ -113,6 +113,21 @@ def test_two_workers_on_eight_partitions_give_the_batch_decisions(tansu, start_w
     assert all(w.process.poll() is None for w in workers), "a worker died"
     sources = {orjson.loads(r)["source"] for r in records}
     assert len(sources) > 8
+    # the worker that decides prepares one partition less (stream/assignor.py)
+    held = [assigned(w) for w in workers]
+    by_source = settings.internal("by-source")
+    (decider,) = [h for h in held if (settings.internal("sequenced"), 0) in h]
+    (other,) = [h for h in held if h is not decider]
+    mine = {p for t, p in decider if t == by_source}
+    theirs = {p for t, p in other if t == by_source}
+    assert (len(mine), len(theirs)) == (3, 5) and mine | theirs == set(range(8))
+
+
+def assigned(worker) -> set[tuple[str, int]]:
+    """The topic partitions a worker consumes, from its /readyz (lag per partition)."""
+    _, body = worker.get("/readyz")
+    lag = orjson.loads(body)["lag"]
+    return {(tp.rsplit(":", 1)[0], int(tp.rsplit(":", 1)[1])) for tp in lag}
 
 
 def test_restarted_worker_keeps_its_window(tansu, start_worker):

@@ -601,7 +601,10 @@ async def measure_throughput(
         procs = start(layout, run, phase)
         sampler = CpuSampler([p.pid for p in procs])
         broker_sampler = CpuSampler([broker_pid] if broker_pid else [])
-        sampling = [asyncio.create_task(s.run()) for s in (sampler, broker_sampler)]
+        # one per process too: with 2 workers, one also decides; is it the busier one?
+        process_samplers = [CpuSampler([p.pid]) for p in procs] if len(procs) > 1 else []
+        all_samplers = (sampler, broker_sampler, *process_samplers)
+        sampling = [asyncio.create_task(s.run()) for s in all_samplers]
         burst_ms: int | None = None
         try:
             if warmup is not None:
@@ -613,8 +616,8 @@ async def measure_throughput(
                 result["preload_s"] = round(await preload(bootstrap, layout.raw, corpus), 3)
             collector = Collector(bootstrap, layout.out, set(corpus.ids), corpus.id_of)
             collected = await collector.run(procs, run.timeout, run.stall, run.first_wait)
-            sampler.sample()
-            broker_sampler.sample()
+            for each in all_samplers:
+                each.sample()
             rss = [peak_rss_mb(p.pid) for p in procs]
             metrics = [scrape_metrics(p.web_port) for p in procs if p.web_port]
         finally:
@@ -642,6 +645,10 @@ async def measure_throughput(
         cpu = _cpu_between(broker_sampler, first_ms, max(collected.out_ms.values()))
         if cpu is not None:
             result["broker_cpu_s_per_1k"] = round(cpu / len(collected.out_ms) * 1000, 3)
+    if process_samplers and first_ms is not None and collected.out_ms:
+        last_ms = max(collected.out_ms.values())
+        shares = [_cpu_between(s, first_ms, last_ms) for s in process_samplers]
+        result["cpu_s_per_process"] = [None if c is None else round(c, 2) for c in shares]
     result["workers"] = len(procs)
     if warmup is None:
         result["startup_s"] = round(first_ms / 1000 - started_at, 2) if first_ms else None
@@ -711,6 +718,10 @@ def summarize_throughput(
         entries = sum(m.get("syndic_window_entries", 0.0) for m in metrics)
         size = sum(m.get("syndic_window_bytes", 0.0) for m in metrics)
         summary["window_entries"] = int(entries)
+        # the worker holding the window is the one that decides
+        summary["window_entries_per_process"] = [
+            int(m.get("syndic_window_entries", 0.0)) for m in metrics
+        ]
         summary["state_bytes_per_article_metric"] = round(size / entries, 1) if entries else None
         summary["rebalances"] = int(sum(m.get("syndic_rebalances_total", 0.0) for m in metrics))
     if state is not None:

@@ -21,6 +21,7 @@ from syndic.batch import build_decider, build_preparer
 from syndic.core.window import MeasuredStore
 from syndic.metrics import Metrics
 from syndic.settings import Settings
+from syndic.stream.assignor import assignor_class
 from syndic.stream.faust_fixes import refetch_gaps, seek_between_batches, set_worker_fetch_wait
 from syndic.stream.health import Health
 from syndic.stream.packing import PartitionOf, key_partitioner, pack
@@ -127,6 +128,11 @@ class SyndicApp:
             # worker rejoins and reads from the committed offsets. Bad records never raise (each
             # stage sends them to the DLQ); this is for broker and recovery failures.
             agent_supervisor=mode.CrashingSupervisor,
+            PartitionAssignor=assignor_class(
+                decide_topic=settings.internal("sequenced"),
+                parallel_topic=settings.internal("by-source"),
+                count=settings.decider_offload_partitions,
+            ),
             logging_config=None,
         )
 
