@@ -48,9 +48,9 @@ class Settings:
     batch_timeout_s: float = 0.01
     # Articles per record on the internal topics (stream/packing.py); 1 sends them one by one.
     pack_articles: int = 25
-    # How many fewer raw/by-source partitions the worker that decides takes than an even
-    # share: it also runs the one sequential stage (stream/assignor.py). 0 shares evenly.
-    decider_offload_partitions: int = 1
+    # The decision's CPU per article over the parallel stages': the worker that decides takes
+    # fewer raw/by-source partitions in proportion (stream/assignor.py). 0 shares evenly.
+    decide_cost_ratio: float = 0.2
     # How long the broker may hold a fetch of the worker's consumer when no data is there.
     # faust hard-codes 1,500 ms; Tansu holds fetches for part of it even when records arrive.
     fetch_wait_ms: int = 20
@@ -166,8 +166,8 @@ def _validate(settings: Settings) -> None:
         raise SettingsError("setting 'linger_ms' must not be negative")
     if not 1 <= settings.pack_articles <= MAX_PACK_ARTICLES:
         raise SettingsError(f"setting 'pack_articles' must be from 1 to {MAX_PACK_ARTICLES}")
-    if settings.decider_offload_partitions < 0:
-        raise SettingsError("setting 'decider_offload_partitions' must not be negative")
+    if settings.decide_cost_ratio < 0:
+        raise SettingsError("setting 'decide_cost_ratio' must not be negative")
     if settings.allowed_lateness_hours < 0:
         raise SettingsError("setting 'allowed_lateness_hours' must not be negative")
     if not 0 < settings.web_port < 65536:

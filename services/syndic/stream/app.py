@@ -131,7 +131,7 @@ class SyndicApp:
             PartitionAssignor=assignor_class(
                 decide_topic=settings.internal("sequenced"),
                 parallel_topic=settings.internal("by-source"),
-                count=settings.decider_offload_partitions,
+                cost_ratio=settings.decide_cost_ratio,
             ),
             logging_config=None,
         )

@@ -2,20 +2,26 @@
 
 One worker decides every article (`syndic.sequenced` has one partition), and it prepares its
 share of the by-source partitions too, so with an even share it is the busiest worker and the
-others wait on it: measured with 2 workers draining 10,000 articles, the deciding worker used
-8.95 CPU s and the other 6.52 (`python -m syndic.benchmarks.pipeline --only syndic-2w`,
-`cpu_s_per_process`). Giving it `decider_offload_partitions` fewer partitions of the parallel
-group (raw and by-source partition p, with the source-memory changelog partition p, which
-must stay with by-source partition p) evens the load out.
+others wait on it. Measured with 2 workers draining 10,000 articles on an even share
+(`python -m syndic.benchmarks.pipeline --only syndic-2w`, `cpu_s_per_process`), the deciding
+worker used 8.81 and 8.69 CPU s, the other 6.41 and 6.44: the decision costs s ≈ 0.23 ms
+per article, the parallel stages p ≈ 1.29 ms, a ratio r = s / p ≈ 0.18.
 
-faust's assignor assigns topics with the same partition count as one copartitioned group, so
-the group moves together, partition by partition. The pure part (`offload_decider`) works on
-plain mappings; the faust part is a subclass that applies it before faust serialises the
-assignment. Only the group leader assigns, so every worker runs the same code path.
+With W workers and P partitions, the decider is as busy as the others when it keeps
+k = P / W - r P (W - 1) / W partitions (its share of p plus s equals theirs), rounded and at
+least 0: with r = 0.2 (`decide_cost_ratio`) and P = 8, k = 3 for 2 workers, 1 for 4 and 0 for
+8. A moved partition takes its whole group along: raw and by-source partition q with the
+source-memory changelog partition q, which must stay with by-source partition q.
+
+faust's assignor assigns topics with the same partition count as one copartitioned group. The
+pure part (`decider_share`, `offload_decider`) works on plain data; the faust part is a
+subclass that applies it before faust serialises the assignment. Only the group leader
+assigns, so every worker runs the same code path.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
@@ -24,28 +30,38 @@ from faust.assignor import PartitionAssignor
 Actives = MutableMapping[str, list[int]]
 
 
+def decider_share(partitions: int, workers: int, cost_ratio: float) -> int:
+    """How many parallel partitions the deciding worker keeps, so that its share of the
+    parallel work plus the decision equals another worker's share (module docstring)."""
+    if workers <= 1:
+        return partitions
+    even = partitions / workers
+    keep = even - cost_ratio * partitions * (workers - 1) / workers
+    return max(0, math.floor(keep + 0.5))
+
+
 def offload_decider(
     actives_by_client: Mapping[str, Actives],
     partitions_by_topic: Mapping[str, int],
     *,
     decide_topic: str,
     parallel_topic: str,
-    count: int,
+    keep: int,
     previous: Mapping[str, Mapping[str, list[int]]] | None = None,
 ) -> list[int]:
-    """Move up to `count` partitions of `parallel_topic`'s group from the client holding
-    `decide_topic` to the clients holding the fewest, in place; the partitions moved.
+    """Move partitions of `parallel_topic`'s group from the client holding `decide_topic`
+    to the clients holding the fewest, in place, until it holds at most `keep` of them; the
+    partitions moved.
 
     A receiver is the other client with the fewest of the group's partitions, ties broken by
     client id. It gets back a partition it held before (`previous`, the clients' last
     assignment), if the decider has one: faust's even share hands the moved partition back to
     the decider at every rebalance, and giving the same one back spares both workers a
     recovery of its source memory. Otherwise the decider's highest-numbered partition moves.
-    The decider never goes below zero. Nothing moves when there is one client, or when the
-    two topics have the same partition count (then they are one group, and the decide topic
-    would move too)."""
+    Nothing moves when there is one client, or when the two topics have the same partition
+    count (then they are one group, and the decide topic would move too)."""
     group_size = partitions_by_topic.get(parallel_topic)
-    if count <= 0 or group_size is None or group_size == partitions_by_topic.get(decide_topic):
+    if group_size is None or group_size == partitions_by_topic.get(decide_topic):
         return []
     decider = next((c for c, a in actives_by_client.items() if a.get(decide_topic)), None)
     others = sorted(c for c in actives_by_client if c != decider)
@@ -53,10 +69,7 @@ def offload_decider(
         return []
     group = [t for t, n in partitions_by_topic.items() if n == group_size]
     moved: list[int] = []
-    for _ in range(count):
-        held = actives_by_client[decider].get(parallel_topic, [])
-        if not held:
-            break
+    while len(held := actives_by_client[decider].get(parallel_topic, [])) > max(keep, 0):
         receiver = min(others, key=lambda c: (len(actives_by_client[c].get(parallel_topic, [])), c))
         before = set((previous or {}).get(receiver, {}).get(parallel_topic, []))
         partition = max(set(held) & before or held)
@@ -69,7 +82,9 @@ def offload_decider(
     return moved
 
 
-def assignor_class(decide_topic: str, parallel_topic: str, count: int) -> type[PartitionAssignor]:
+def assignor_class(
+    decide_topic: str, parallel_topic: str, cost_ratio: float
+) -> type[PartitionAssignor]:
     """faust's assignor with `offload_decider` applied to every assignment it makes."""
 
     class DeciderOffloadAssignor(PartitionAssignor):  # type: ignore[misc]
@@ -90,12 +105,13 @@ def assignor_class(decide_topic: str, parallel_topic: str, count: int) -> type[P
         def _global_table_standby_assignments(
             self, assignments: Any, partitions_by_topic: Mapping[str, int]
         ) -> Any:
+            partitions = partitions_by_topic.get(parallel_topic, 0)
             offload_decider(
                 {client: a.actives for client, a in assignments.items()},
                 partitions_by_topic,
                 decide_topic=decide_topic,
                 parallel_topic=parallel_topic,
-                count=count,
+                keep=decider_share(partitions, len(assignments), cost_ratio),
                 previous=self._previous,
             )
             return super()._global_table_standby_assignments(assignments, partitions_by_topic)
