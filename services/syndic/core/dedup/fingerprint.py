@@ -149,21 +149,28 @@ class Fingerprinter:
             terms = story_terms_of(text, rows, article.lang)
         return Fingerprint(
             content_hash=article.content_hash,
-            url=canonical_url(article.url),
+            url=url_key(article.url),
             signature=minhash(hashes),
             shingles=int(hashes.size),
             terms=as_stored(terms),
         )
 
 
-def canonical_url(url: str | None) -> str | None:
-    """Scheme, `www.`, query, fragment and trailing slash do not make a different page."""
+def url_key(url: str | None) -> str | None:
+    """The page a URL names, for the exact tier's re-post check: the scheme, `www.`, a
+    fragment and a trailing slash do not make another page, the query does. Many sites name
+    the article in it (`story?id=2066717`, `?p=123`, `article.php?id=`), so without it every
+    article of such a site was an "exact" copy of the first (two ESPN stories of the
+    development set were). The article's URL is already canonical (`normalize.urls`: tracking
+    parameters removed, the rest sorted), so equal pages give equal queries."""
     if not url:
         return None
-    bare = url.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
-    for prefix in ("https://", "http://"):
-        if bare.lower().startswith(prefix):
-            bare = bare[len(prefix) :]
-    if bare.lower().startswith("www."):
-        bare = bare[4:]
-    return bare.lower() if bare else None
+    bare = url.strip().split("#", 1)[0]
+    bare = bare.split("://", 1)[1] if "://" in bare else bare
+    page, mark, query = bare.partition("?")
+    page = page.rstrip("/").lower()
+    if page.startswith("www."):
+        page = page[4:]
+    if not page:
+        return None
+    return f"{page}?{query}" if mark and query else page
