@@ -95,7 +95,8 @@ def test_the_url_key_keeps_the_query_that_names_the_article() -> None:
     same = "https://WWW.sports.example.com/nba/news/story/?utm_source=tw&id=2066717#top"
     assert url_key(canonical_url(same)) == url_key(canonical_url(page))
     assert url_key(canonical_url("http://x.com/p?b=2&a=1")) == "x.com/p?a=1&b=2"
-    assert url_key(canonical_url("https://www.x.com/")) == "x.com"
+    assert url_key(canonical_url("https://www.x.com/")) is None  # a home page names no article
+    assert url_key(canonical_url("https://x.com/?id=7")) == "x.com?id=7"
     assert url_key(None) is None
     other = article("b", "completely different text " * 5, url=page.replace("2066717", "2115562"))
     out = decide_all([article("a", BASE, url=page), other])

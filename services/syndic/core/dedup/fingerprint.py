@@ -162,15 +162,17 @@ def url_key(url: str | None) -> str | None:
     the article in it (`story?id=2066717`, `?p=123`, `article.php?id=`), so without it every
     article of such a site was an "exact" copy of the first (two ESPN stories of the
     development set were). The article's URL is already canonical (`normalize.urls`: tracking
-    parameters removed, the rest sorted), so equal pages give equal queries."""
+    parameters removed, the rest sorted), so equal pages give equal queries. A site's root
+    with no query names no article (feeds that lack a link to the item give the home page),
+    so it has no key."""
     if not url:
         return None
     bare = url.strip().split("#", 1)[0]
     bare = bare.split("://", 1)[1] if "://" in bare else bare
-    page, mark, query = bare.partition("?")
+    page, _, query = bare.partition("?")
     page = page.rstrip("/").lower()
     if page.startswith("www."):
         page = page[4:]
-    if not page:
+    if not query and "/" not in page:
         return None
-    return f"{page}?{query}" if mark and query else page
+    return f"{page}?{query}" if query else page
