@@ -20,13 +20,46 @@ from syndic.evaluation.metrics import Scores, bcubed, pairwise
 from syndic.settings import Settings
 
 
+class LabelledFileError(ValueError):
+    """A labelled file the evaluation cannot read: which line, and why."""
+
+
 def load_labelled(path: Path) -> list[dict[str, Any]]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    """The file's records, each with a unique string `id`: a labelled set made elsewhere may
+    lack ids or repeat one, and the core treats a repeated id as a redelivery of the same
+    article (it recalls the first decision), which would score one article twice. A missing
+    id becomes `line-N`; a repeated one gets `~2`, `~3`... A record's `cluster` may be
+    missing: it is decided like the others and left out of the scores."""
+    records: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise LabelledFileError(f"{path}:{number}: not JSON ({exc})") from None
+        if not isinstance(record, dict):
+            raise LabelledFileError(f"{path}:{number}: not a JSON object")
+        given = record.get("id")
+        base = f"line-{number}" if given is None or given == "" else str(given)
+        record_id, copy = base, 1
+        while record_id in seen:
+            copy += 1
+            record_id = f"{base}~{copy}"
+        seen.add(record_id)
+        records.append({**record, "id": record_id})
+    return records
+
+
+def gold_clusters(records: list[dict[str, Any]]) -> dict[str, str]:
+    """Id -> gold cluster, for the records that carry one."""
+    return {r["id"]: str(r["cluster"]) for r in records if r.get("cluster") is not None}
 
 
 def raw_line(record: dict[str, Any]) -> bytes:
     """The raw-article form: gold labels dropped, absent optional fields omitted."""
-    keep = ("id", "source", "text", "url", "title", "published_at", "fetched_at", "lang")
+    keep = ("id", "source", "text", "html", "url", "title", "published_at", "fetched_at", "lang")
     raw = {k: record[k] for k in keep if record.get(k) is not None}
     raw.setdefault("source", "unknown")
     return orjson.dumps(raw)
@@ -71,30 +104,38 @@ class StoryReport:
     bcubed: Scores
     flagged_duplicates: int
     shuffled_bcubed_f1: list[float] = field(default_factory=list)
+    unlabelled: int = 0  # decided, but without a gold cluster to score against
+    rejected: int = 0  # sent to the dead-letter topic by the core (no text, ...)
 
 
 def evaluate_stories(
     path: Path, settings: Settings, *, shuffles: int = 0, seed: int = 0
 ) -> StoryReport:
     records = load_labelled(path)
-    gold = {r["id"]: str(r["cluster"]) for r in records}
+    gold = gold_clusters(records)
     outputs = run(records, settings)
-    predicted = {o["id"]: o["story_id"] for o in outputs if "dedup" in o}
+    predicted = _scored(outputs, gold)
     flagged = sum(1 for o in outputs if "dedup" in o and o["dedup"]["status"] != "unique")
     rng = random.Random(seed)
     shuffled: list[float] = []
     for _ in range(shuffles):
         order = records[:]
         rng.shuffle(order)
-        result = {o["id"]: o["story_id"] for o in run(order, settings) if "dedup" in o}
-        shuffled.append(bcubed(result, gold).f1)
+        shuffled.append(bcubed(_scored(run(order, settings), gold), gold).f1)
     return StoryReport(
         articles=len(predicted),
         pairwise=pairwise(predicted, gold),
         bcubed=bcubed(predicted, gold),
         flagged_duplicates=flagged,
         shuffled_bcubed_f1=shuffled,
+        unlabelled=len(records) - len(gold),
+        rejected=len(records) - sum(1 for o in outputs if "dedup" in o),
     )
+
+
+def _scored(outputs: list[dict[str, Any]], gold: dict[str, str]) -> dict[str, str]:
+    """Id -> predicted story, for the decided articles that carry a gold cluster."""
+    return {o["id"]: o["story_id"] for o in outputs if "dedup" in o and o["id"] in gold}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +151,13 @@ def evaluate_near_duplicates(path: Path, settings: Settings, seed: int = 0) -> N
     """Originals first, then one labelled copy of each per kind (shuffled); a copy counts as
     found when flagged exact/near of its own original; any other flag is a false positive."""
     records = load_labelled(path)
-    gold = {r["id"]: str(r.get("cluster")) for r in records}
+    gold = gold_clusters(records)
     rng = random.Random(seed)
     copies: list[dict[str, Any]] = []
     origin: dict[str, tuple[str, str]] = {}
-    for index, record in enumerate(records):
+    # copies are made of plain text; a record with only `html` (or no text) gets none
+    copied = [r for r in records if isinstance(r.get("text"), str) and r["text"].strip()]
+    for index, record in enumerate(copied):
         for kind in KINDS:
             copy = make_copy(
                 record, kind, random.Random(seed * 1_000_003 + index * 31 + len(copies))
@@ -133,12 +176,14 @@ def evaluate_near_duplicates(path: Path, settings: Settings, seed: int = 0) -> N
             continue
         source = origin.get(out["id"])
         if source is None and gold.get(out["id"]) == gold.get(target or ""):
-            continue  # a real wire copy inside the dev set, of the same gold story: not an error
+            # a real wire copy inside the set, of the same gold story (or of unlabelled
+            # articles, which cannot tell): not an error
+            continue
         flagged += 1
         if source is not None and target is not None and root.get(target) == root[source[0]]:
             correct += 1
             found[source[1]] += 1
-    per_kind = len(records)
+    per_kind = len(copied) or 1
     return NearDupReport(
         copies=len(copies),
         recall_by_kind={k: v / per_kind for k, v in found.items()},
@@ -168,10 +213,23 @@ def eval_command(path: Path, settings: Settings, *, seed: int = 0, out: TextIO =
     if not path.exists():
         print(f"no such file: {path}", file=out)
         return 2
-    stories = evaluate_stories(path, settings, shuffles=3, seed=seed)
+    try:
+        stories = evaluate_stories(path, settings, shuffles=3, seed=seed)
+    except LabelledFileError as exc:
+        print(f"cannot evaluate: {exc}", file=out)
+        return 2
     near = evaluate_near_duplicates(path, settings, seed)
+    left_out = [
+        f"{count} {what}"
+        for count, what in (
+            (stories.unlabelled, "without a cluster"),
+            (stories.rejected, "rejected by the core"),
+        )
+        if count
+    ]
     lines = [
-        f"stories over {stories.articles} articles",
+        f"stories over {stories.articles} articles"
+        + (f" ({', '.join(left_out)}, not scored)" if left_out else ""),
         f"  pairwise  P={stories.pairwise.precision:.3f} R={stories.pairwise.recall:.3f} "
         f"F1={stories.pairwise.f1:.3f}",
         f"  BCubed    P={stories.bcubed.precision:.3f} R={stories.bcubed.recall:.3f} "
