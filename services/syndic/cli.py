@@ -214,11 +214,19 @@ def evaluate(
     path: Annotated[Path, typer.Argument(help="JSON Lines of articles with a gold `cluster`.")],
     config: ConfigOpt = None,
     seed: Annotated[int, typer.Option(help="Seed of the generated copies and orders.")] = 0,
+    dates: Annotated[
+        bool,
+        typer.Option(
+            help="Event time from the articles' own dates, as the stream does (window, "
+            "lateness, time proximity). By default every article is undated and ingested a "
+            "second after the one before, as for ECB+, which has no dates."
+        ),
+    ] = False,
 ) -> None:
     """Score stories (pairwise, BCubed) and near-duplicates (generated copies) on labelled data."""
     from syndic.evaluation import eval_command
 
-    raise typer.Exit(eval_command(path, _settings(config=config), seed=seed))
+    raise typer.Exit(eval_command(path, _settings(config=config), seed=seed, dated=dates))
 
 
 _PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}

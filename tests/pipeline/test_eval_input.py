@@ -68,3 +68,27 @@ def test_a_line_that_is_not_json_is_named(tmp_path: Path) -> None:
     out = io.StringIO()
     assert eval_command(path, Settings(), out=out) == 2
     assert f"{path}:1: not a JSON object" in out.getvalue()
+
+
+def test_dates_are_used_only_when_asked(tmp_path: Path) -> None:
+    """With `dated`, event time is the articles' own, as in the stream: a write-up a month
+    after the first is past the 72-hour window and starts its own story. By default (ECB+
+    has no dates) every article is ingested a second after the one before."""
+    path = _write(
+        tmp_path / "dated.jsonl",
+        [
+            {"id": "a", "text": COUNCIL, "published_at": "2026-01-05T10:00:00Z", "cluster": 1},
+            {
+                "id": "b",
+                "text": COUNCIL_AGAIN,
+                "published_at": "2026-02-05T10:00:00Z",
+                "cluster": 1,
+            },
+            {"text": "", "cluster": 2},  # a dead letter either way
+        ],
+    )
+    undated = evaluate_stories(path, Settings())
+    dated = evaluate_stories(path, Settings(), dated=True)
+    assert (undated.bcubed.f1, undated.rejected) == (1.0, 1)
+    assert dated.bcubed.recall == 0.5 and dated.rejected == 1
+    assert eval_command(path, Settings(), dated=True, out=io.StringIO()) == 0

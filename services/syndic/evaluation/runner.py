@@ -1,4 +1,4 @@
-"""Runs labelled articles through `syndic.batch.dedup_lines`: literally the stream's code path."""
+"""Runs labelled articles through the stream's own core: its preparer and decider, in order."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from typing import Any, TextIO
 
 import orjson
 
-from syndic.batch import build_decider, build_preparer, dedup_lines
+from syndic.batch import build_decider, build_preparer
 from syndic.core.model import RejectedInput
 from syndic.core.normalize import BoilerplateMemory
+from syndic.core.timeutil import parse_iso
 from syndic.evaluation.copies import KINDS, make_copy
 from syndic.evaluation.metrics import Scores, bcubed, pairwise
 from syndic.settings import Settings
@@ -65,9 +66,12 @@ def raw_line(record: dict[str, Any]) -> bytes:
     return orjson.dumps(raw)
 
 
+_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def fixed_clock(start: datetime | None = None) -> Iterator[datetime]:
     """One second per article: deterministic ingestion times (ECB+ has no dates)."""
-    moment = start or datetime(2026, 1, 1, tzinfo=UTC)
+    moment = start or _START
     while True:
         yield moment
         moment += timedelta(seconds=1)
@@ -76,25 +80,50 @@ def fixed_clock(start: datetime | None = None) -> Iterator[datetime]:
 def run(
     records: list[dict[str, Any]], settings: Settings, *, undated: bool = True
 ) -> list[dict[str, Any]]:
-    """The batch core over the records. With `undated` (ECB+ has no dates), dates the normalizer
-    may read from the text are dropped so event time is ingestion time, as in the issue."""
-    clock = fixed_clock()
-    lines = [raw_line(r) for r in records]
-    if not undated:
-        return list(dedup_lines(lines, settings, clock=lambda: next(clock)))
+    """The batch core (the stream's preparer and decider) over the records, in their order.
+
+    With `undated` (ECB+ has no dates), every article arrives a second after the one before
+    and the dates the normalizer may read from its text are dropped, so event time is
+    ingestion time. Otherwise each article arrives at its own ISO 8601 `fetched_at` or
+    `published_at` (never before the article ahead of it), as a feed read live would, and its
+    dates set its event time as in the stream: arriving before its own date would make the
+    core disbelieve that date."""
+    arrivals = fixed_clock() if undated else _arrivals(records)
     preparer, decider = build_preparer(settings), build_decider(settings)
     memory = BoilerplateMemory({})
     outputs: list[dict[str, Any]] = []
-    for line in lines:
+    for record in records:
+        ingested_at = next(arrivals)
         try:
-            prepared = preparer.prepare(
-                preparer.parse(line), ingested_at=next(clock), memory=memory
-            )
+            raw = preparer.parse(raw_line(record))
+            prepared = preparer.prepare(raw, ingested_at=ingested_at, memory=memory)
         except RejectedInput:
             continue
-        article = replace(prepared.article, published_at=None, fetched_at=None, updated_at=None)
-        outputs.append(decider.decide(replace(prepared, article=article), sequence=len(outputs)))
+        if undated:
+            article = replace(prepared.article, published_at=None, fetched_at=None, updated_at=None)
+            prepared = replace(prepared, article=article)
+        outputs.append(decider.decide(prepared, sequence=len(outputs)))
     return outputs
+
+
+def _arrivals(records: list[dict[str, Any]]) -> Iterator[datetime]:
+    previous: datetime | None = None
+    for record in records:
+        given = _given_date(record)
+        if previous is None:
+            arrival = given or _START
+        else:
+            arrival = max(given or previous, previous + timedelta(seconds=1))
+        previous = arrival
+        yield arrival
+
+
+def _given_date(record: dict[str, Any]) -> datetime | None:
+    for name in ("fetched_at", "published_at"):
+        value = record.get(name)
+        if isinstance(value, str) and (moment := parse_iso(value)) is not None:
+            return moment
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +138,11 @@ class StoryReport:
 
 
 def evaluate_stories(
-    path: Path, settings: Settings, *, shuffles: int = 0, seed: int = 0
+    path: Path, settings: Settings, *, shuffles: int = 0, seed: int = 0, dated: bool = False
 ) -> StoryReport:
     records = load_labelled(path)
     gold = gold_clusters(records)
-    outputs = run(records, settings)
+    outputs = run(records, settings, undated=not dated)
     predicted = _scored(outputs, gold)
     flagged = sum(1 for o in outputs if "dedup" in o and o["dedup"]["status"] != "unique")
     rng = random.Random(seed)
@@ -121,7 +150,7 @@ def evaluate_stories(
     for _ in range(shuffles):
         order = records[:]
         rng.shuffle(order)
-        shuffled.append(bcubed(_scored(run(order, settings), gold), gold).f1)
+        shuffled.append(bcubed(_scored(run(order, settings, undated=not dated), gold), gold).f1)
     return StoryReport(
         articles=len(predicted),
         pairwise=pairwise(predicted, gold),
@@ -147,7 +176,9 @@ class NearDupReport:
     false_positives: int
 
 
-def evaluate_near_duplicates(path: Path, settings: Settings, seed: int = 0) -> NearDupReport:
+def evaluate_near_duplicates(
+    path: Path, settings: Settings, seed: int = 0, *, dated: bool = False
+) -> NearDupReport:
     """Originals first, then one labelled copy of each per kind (shuffled); a copy counts as
     found when flagged exact/near of its own original; any other flag is a false positive."""
     records = load_labelled(path)
@@ -166,7 +197,7 @@ def evaluate_near_duplicates(path: Path, settings: Settings, seed: int = 0) -> N
             origin[copy["id"]] = (record["id"], kind)
             copies.append(copy)
     rng.shuffle(copies)
-    outputs = run(records + copies, settings)
+    outputs = run(records + copies, settings, undated=not dated)
     root = _roots(outputs, origin)
     found: dict[str, int] = dict.fromkeys(KINDS, 0)
     flagged = correct = 0
@@ -208,17 +239,24 @@ def _roots(outputs: list[dict[str, Any]], origin: dict[str, tuple[str, str]]) ->
     return roots
 
 
-def eval_command(path: Path, settings: Settings, *, seed: int = 0, out: TextIO = sys.stdout) -> int:
+def eval_command(
+    path: Path,
+    settings: Settings,
+    *,
+    seed: int = 0,
+    dated: bool = False,
+    out: TextIO = sys.stdout,
+) -> int:
     """Prints the story and near-duplicate figures; exit code 0 when the file could be read."""
     if not path.exists():
         print(f"no such file: {path}", file=out)
         return 2
     try:
-        stories = evaluate_stories(path, settings, shuffles=3, seed=seed)
+        stories = evaluate_stories(path, settings, shuffles=3, seed=seed, dated=dated)
     except LabelledFileError as exc:
         print(f"cannot evaluate: {exc}", file=out)
         return 2
-    near = evaluate_near_duplicates(path, settings, seed)
+    near = evaluate_near_duplicates(path, settings, seed, dated=dated)
     left_out = [
         f"{count} {what}"
         for count, what in (
