@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndic.core.dedup import Deduplicator, DedupSettings, Fingerprint, Fingerprinter
+from syndic.core.dedup.decision import Decision
 from syndic.core.dedup.fingerprint import url_key
 from syndic.core.model import NormalizedArticle
 from syndic.core.normalize.urls import canonical_url
@@ -101,6 +103,23 @@ def test_the_url_key_keeps_the_query_that_names_the_article() -> None:
     other = article("b", "completely different text " * 5, url=page.replace("2066717", "2115562"))
     out = decide_all([article("a", BASE, url=page), other])
     assert [d.status for d in out] == ["unique", "unique"]
+
+
+def test_a_stored_decision_is_flat_and_untracked_and_the_nested_form_still_reads() -> None:
+    """A copy's stored decision holds its similarity as fields of its own, so the window's
+    entries hold only strings and numbers and the garbage collector does not walk them."""
+    store: dict[str, object] = {}
+    out = decide_all([article("a", BASE), article("c", BASE + " extra closing line here")], store)
+    stored = store["d:c"]
+    assert isinstance(stored, dict) and "similarity" not in stored
+    assert stored["similarity_resemblance"] == out[1].similarity["resemblance"]
+    assert not any(gc.is_tracked(store[k]) for k in ("d:c", "a:c", "d:a", "a:a"))
+    assert Decision.from_dict(stored) == out[1]
+    assert Decision.from_dict(orjson.loads(orjson.dumps(stored))) == out[1]
+    nested = {k: v for k, v in stored.items() if not k.startswith("similarity_")}
+    nested["similarity"] = dict(out[1].similarity)  # as earlier versions stored it
+    assert Decision.from_dict(nested) == out[1]
+    assert Decision.from_dict(store["d:a"]).similarity is None
 
 
 def test_redelivery_and_rebuild_give_same_decisions() -> None:

@@ -43,6 +43,9 @@ class DedupSettings:
     place_stale_at_watermark: bool = True
 
 
+_SIMILARITY = "similarity_"
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     article_id: str
@@ -57,15 +60,27 @@ class Decision:
     story_match: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain copy (dataclasses.asdict deep-copies field by field: a fifth of a decision)."""
-        data = {name: getattr(self, name) for name in self.__slots__}
-        if self.similarity is not None:
-            data["similarity"] = dict(self.similarity)
+        """The stored form: a plain copy (dataclasses.asdict deep-copies field by field: a fifth
+        of a decision), with the similarity's figures as fields of their own
+        (`similarity_resemblance`...). A dict that holds only strings and numbers is not
+        tracked by the garbage collector, one that holds a dict is: with a nested similarity,
+        every copy's stored decision and its similarity were two more objects for each full
+        collection to walk, most of the deciding worker's tracked objects with a large window
+        (`python -m syndic.benchmarks.dedup` prints them)."""
+        # built without the nested dict: a dict once tracked stays so until a collection
+        data = {name: getattr(self, name) for name in self.__slots__ if name != "similarity"}
+        for name, value in (self.similarity or {}).items():
+            data[_SIMILARITY + name] = value
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Decision:
-        return cls(**data)
+        """Either stored form: flat (`to_dict`), or with a nested `similarity`, as earlier
+        versions stored it."""
+        fields = {k: v for k, v in data.items() if not k.startswith(_SIMILARITY)}
+        flat = {k[len(_SIMILARITY) :]: v for k, v in data.items() if k.startswith(_SIMILARITY)}
+        fields.setdefault("similarity", flat or None)
+        return cls(**fields)
 
     def dedup_field(self) -> dict[str, Any]:
         """The `dedup` object of a clean event."""
