@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import math
+import random
 import re
 import sys
 from collections import Counter
@@ -17,6 +18,7 @@ import pytest
 import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from syndic.core.dedup import fingerprint, shingle, terms
 from syndic.core.model import NormalizedArticle
@@ -130,6 +132,26 @@ PROSE = st.lists(
 @given(st.one_of(TEXT, PROSE), st.sampled_from(["en", "de", "fr", None]))
 def test_story_terms_are_the_plain_weighting_they_stand_for(text: str, language: str) -> None:
     assert terms.story_terms(text, language) == _plain_story_terms(text, language or "en")
+
+
+_PLAIN_LANGUAGES = sorted(terms._PRIOR_LANGUAGES - terms.SEGMENTED_LANGUAGES)
+
+
+@pytest.mark.parametrize("language", _PLAIN_LANGUAGES)
+def test_the_prior_reads_plain_words_as_wordfreq_does(language: str) -> None:
+    """The table read gives zipf_frequency's float for lower-case ASCII words, known or not;
+    a sample of each language's list (the whole English list was checked once: 289,023 words)."""
+    prior = terms._Prior(language)
+    plain = [w for w in get_frequency_dict(language, "best") if re.fullmatch("[a-z]+", w)]
+    words = [*random.Random(language).sample(plain, min(400, len(plain))), "qzxvw", "a", "zz"]
+    assert [prior._zipf_of(w) for w in words] == [zipf_frequency(w, language) for w in words]
+
+
+def test_the_prior_pins_a_few_zipf_values() -> None:
+    prior = terms._Prior("en")
+    assert [prior._zipf_of(w) for w in ("the", "earthquake", "lohan", "qzxvw", "2031")] == [
+        7.73, 4.15, 3.01, 0.0, 4.71,
+    ]  # fmt: skip
 
 
 def test_a_full_vocabulary_starts_again_with_the_same_terms(

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import xxhash
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from syndic.core.dedup.segment import SEGMENTED_LANGUAGES, segmented_words
 from syndic.core.dedup.shingle import hash_word
@@ -60,6 +60,9 @@ _PRIOR_LANGUAGES = (
     | SEGMENTED_LANGUAGES
 )
 _NOUNS_CAPITALISED = frozenset({"de"})
+# A key wordfreq's tokenizer leaves as it is, in every language with spaces between words
+_PLAIN_KEY = re.compile(r"[a-z]+")
+_LEAST_FREQUENCY = 1e-9  # wordfreq's floor for zipf_frequency's default minimum of 0 Zipf
 
 
 class _Prior:
@@ -74,6 +77,7 @@ class _Prior:
             self._bonus_of, maxsize=100_000
         )
         self.capital_is_name = language not in _NOUNS_CAPITALISED
+        self._frequencies: dict[str, float] | None = None
         self._by_number = np.zeros(0, dtype=np.float64)  # NaN: not computed yet
         self._generation = -1
 
@@ -94,6 +98,13 @@ class _Prior:
         return found
 
     def _zipf_of(self, word: str) -> float:
+        """`zipf_frequency`, read straight from wordfreq's table for a plain lower-case word:
+        its tokenizer, which costs ~12 µs a call, leaves such a word as it is, and each article
+        brings a few keys the memos have not met (names above all)."""
+        if not self.segmented and _PLAIN_KEY.fullmatch(word):
+            if self._frequencies is None:
+                self._frequencies = get_frequency_dict(self.language, "best")
+            return _zipf_of_frequency(self._frequencies.get(word, 0.0))
         return float(zipf_frequency(word, self.language))
 
     def _weight_of(self, key: str) -> float:
@@ -108,6 +119,14 @@ class _Prior:
         token of every sentence it is in: both depend on the token and the prior alone."""
         key = _key[token]
         return key, _kind_weight(token, key, False, self), _kind_weight(token, key, True, self)
+
+
+def _zipf_of_frequency(frequency: float) -> float:
+    """wordfreq's own rounding (3 significant digits, then 2 decimals of Zipf), step by step,
+    so the result is the float `zipf_frequency` gives."""
+    kept = max(frequency, _LEAST_FREQUENCY)
+    rounded = round(kept, math.floor(-math.log(kept, 10)) + 3)
+    return round(math.log(rounded, 10) + 9, 2)
 
 
 _PRIORS: dict[str, _Prior] = {}
