@@ -25,6 +25,7 @@ from syndic.stream.assignor import assignor_class
 from syndic.stream.faust_fixes import refetch_gaps, seek_between_batches, set_worker_fetch_wait
 from syndic.stream.health import Health
 from syndic.stream.packing import PartitionOf, key_partitioner, pack
+from syndic.stream.publishing import BatchProducer, send_in_batches
 from syndic.stream.recovery import complete_recovery
 from syndic.stream.stages import (
     DecideStage,
@@ -162,18 +163,20 @@ class SyndicApp:
         """Send the batch's changelog records, then its outputs, and wait for every
         acknowledgement before the batch may be committed.
 
-        Straight to faust's producer (aiokafka underneath, the same partitioner), not through
-        `Topic.send`, whose per-record future, callbacks and sensors cost more than the send."""
-        producer = self.faust.producer
+        Straight to the aiokafka producer under faust's, one record batch per partition
+        (`publishing.py`), not through `Topic.send`, whose per-record future, callbacks and
+        sensors cost more than the send."""
         records = list(outputs)
-        pending = [
-            await producer.send(r.topic, r.key, r.value, r.partition, None, None)
-            for r in (*changelog, *records)
-        ]
+        pending = await send_in_batches(self.kafka_producer(), (*changelog, *records))
         if pending:
             await asyncio.gather(*pending)
         for topic, count in Counter(out.topic for out in records).items():
             self.metrics.articles_out.labels(topic).inc(count)
+
+    def kafka_producer(self) -> BatchProducer:
+        """The aiokafka producer faust sends with (started with the app's producer)."""
+        producer: BatchProducer = self.faust.producer._ensure_producer()
+        return producer
 
     async def decide_stage(self) -> DecideStage:
         """The decision core, rebuilt from the table after any rebalance (its index is derived)."""
