@@ -134,6 +134,26 @@ def test_story_terms_are_the_plain_weighting_they_stand_for(text: str, language:
     assert terms.story_terms(text, language) == _plain_story_terms(text, language or "en")
 
 
+# leads and continuations of the hint, and characters of either kind that are neither
+MOJIBAKE = st.text(
+    alphabet=st.sampled_from(list("ab \n\u00e9\u00ef\u00c3\u00e2\u00a9\u20ac\u2019\u0080")),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(MOJIBAKE, TEXT))
+def test_the_mojibake_gate_is_the_hint_pattern(text: str) -> None:
+    plain = not text.isascii() and hygiene._MOJIBAKE_HINT.search(text) is not None
+    assert hygiene._may_be_mojibake(text) == plain
+
+
+def test_the_mojibake_leads_are_the_hint_patterns_first_characters() -> None:
+    first = re.compile("[\u00c2-\u00c5\u00ce-\u00d1\u00d8\u00d9\u00e2\u00ef]")
+    leads = {chr(c) for c in range(0x3000) if first.fullmatch(chr(c))}
+    assert set(hygiene._MOJIBAKE_LEADS) == leads
+
+
 _PLAIN_LANGUAGES = sorted(terms._PRIOR_LANGUAGES - terms.SEGMENTED_LANGUAGES)
 
 

@@ -16,8 +16,9 @@ _INVISIBLE = re.compile(
 )
 # UTF-8 read as Latin-1/cp1252 leaves a lead byte (Â Ã â Ð ...) followed by a continuation
 # character; this hint is a superset of what ftfy repairs in practice, and cheap to scan.
+_MOJIBAKE_LEADS = "\u00c2\u00c3\u00c4\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e2\u00ef"
 _MOJIBAKE_HINT = re.compile(
-    "[\u00c2-\u00c5\u00ce-\u00d1\u00d8\u00d9\u00e2\u00ef][\u0080-\u00bf\u0152\u0153\u0160"
+    f"[{_MOJIBAKE_LEADS}][\u0080-\u00bf\u0152\u0153\u0160"
     "\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022"
     "\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
@@ -47,10 +48,21 @@ def repair(text: str) -> str:
 
 def _repair_once(text: str) -> str:
     """ftfy (and even its own badness check) costs ~1 ms per article, so a cheap hint gates it."""
-    if not text.isascii() and _MOJIBAKE_HINT.search(text) is not None:
+    if _may_be_mojibake(text):
         text = ftfy.fix_text(text, _FTFY_CONFIG)
     text = unicodedata.normalize("NFC", text)
     return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _may_be_mojibake(text: str) -> bool:
+    """The hint's pattern, run only on a text that holds one of its lead characters: a text
+    of news has none as a rule, and a substring test per lead character (~1 µs in all for an
+    article) costs a tenth of the pattern's scan of the whole text."""
+    return (
+        not text.isascii()
+        and any(lead in text for lead in _MOJIBAKE_LEADS)
+        and _MOJIBAKE_HINT.search(text) is not None
+    )
 
 
 # Every character `str.split()` splits on (`str.isspace()`) but the space and the newline.
