@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Iterable
 from typing import Any, Protocol
 
-from syndic.stream.packing import key_partitioner
+from syndic.stream.packing import PartitionOf, key_partitioner
 from syndic.stream.records import OutMessage
 
 
@@ -33,7 +33,7 @@ async def send_in_batches(
     producer: BatchProducer, records: Iterable[OutMessage]
 ) -> list[Awaitable[Any]]:
     """Queue the records, in order within each partition; one acknowledgement per batch."""
-    partition_of: dict[str, Any] = {}
+    partition_of: dict[str, PartitionOf] = {}
     batches: dict[tuple[str, int], list[Any]] = {}
     for record in records:
         partition = record.partition
