@@ -842,6 +842,7 @@ def run_stages(
     hook: Callable[[str], Any],
     *,
     time_ordered: bool = False,
+    prepare_split: dict[str, float] | None = None,
 ) -> list[float]:
     """IngestStage → PrepareStage → DecideStage over the articles, in process, no broker.
 
@@ -874,6 +875,8 @@ def run_stages(
         InMessage(o.topic, zlib.crc32(o.key) % partitions, i, o.key, o.value, now_ms)
         for i, o in enumerate(routed)
     ]
+    if prepare_split is not None:
+        _time_prepare_steps(preparer, prepare_split)
     prepare = PrepareStage(settings, metrics, preparer)
     memories: dict[int, dict[str, Any]] = {p: {} for p in range(partitions)}
     with hook("prepare"):
@@ -906,6 +909,25 @@ def run_stages(
                 chunks.append(round((now - mark) / (number - 1000 * len(chunks)) * 1e6, 1))
                 mark = now
     return chunks
+
+
+def _time_prepare_steps(preparer: Any, seconds: dict[str, float]) -> None:
+    """Add the seconds spent normalizing and fingerprinting to `seconds`, by step: the
+    prepare stage's two steps share the chunk table, so its lookups count under normalize,
+    which makes them first (`terms.chunk_ids`)."""
+
+    def timed(step: str, call: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                seconds[step] = seconds.get(step, 0.0) + time.perf_counter() - started
+
+        return run
+
+    preparer.normalizer.normalize = timed("normalize", preparer.normalizer.normalize)
+    preparer.fingerprinter.compute = timed("fingerprint", preparer.fingerprinter.compute)
 
 
 def aggregate_pyinstrument(root: Any, top: int) -> list[dict[str, Any]]:
@@ -950,11 +972,13 @@ def profile(articles: Sequence[Article], partitions: int, top: int = 12) -> dict
         yield
         timings[stage] = time.perf_counter() - started
 
-    chunks = run_stages(articles, partitions, timer)
+    steps: dict[str, float] = {}
+    chunks = run_stages(articles, partitions, timer, prepare_split=steps)
     n = len(articles)
     result: dict[str, Any] = {
         "articles": n,
         "us_per_article": {s: round(t / n * 1e6, 1) for s, t in timings.items()},
+        "prepare_us_per_article": {s: round(t / n * 1e6, 1) for s, t in steps.items()},
         "stage_rate_per_s": {s: round(n / t, 1) for s, t in timings.items() if t > 0},
         "decide_us_per_article_by_1000": chunks,
         "top": {},
@@ -1114,6 +1138,10 @@ def render_profile(result: dict[str, Any]) -> None:
     con = Console(width=None if sys.stdout.isatty() else 160)
     costs = ", ".join(f"{s} {us:,.0f} µs" for s, us in result["us_per_article"].items())
     con.print(f"per article over {result['articles']:,} articles: {costs}")
+    split = result.get("prepare_us_per_article", {})
+    steps = ", ".join(f"{s} {us:,.0f} µs" for s, us in split.items())
+    if steps:
+        con.print(f"  of prepare: {steps}")
     if result.get("decide_ceiling_per_s"):
         con.print(
             f"decide stage alone: {result['decide_ceiling_per_s']:,.0f} articles/s on one core"
