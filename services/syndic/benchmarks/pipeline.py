@@ -912,9 +912,9 @@ def run_stages(
 
 
 def _time_prepare_steps(preparer: Any, seconds: dict[str, float]) -> None:
-    """Add the seconds spent normalizing and fingerprinting to `seconds`, by step: the
-    prepare stage's two steps share the chunk table, so its lookups count under normalize,
-    which makes them first (`terms.chunk_ids`)."""
+    """Add the seconds spent normalizing and fingerprinting to `seconds`, by step. The two
+    steps share the chunk table and the normalizer looks each text's chunks up first
+    (`terms.chunk_ids`), so those lookups count under normalize."""
 
     def timed(step: str, call: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
