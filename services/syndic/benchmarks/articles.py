@@ -8,6 +8,8 @@ makes it realistic enough for dedup to do real work:
   5-word shingles are as varied as in real text (a small vocabulary would make every article look
   like every other one and flatter or punish LSH unfairly);
 - about 50 sources, most with their own header/footer boilerplate, as scraped pages have;
+  half of them name their articles' language (`lang`) and half do not, as the real articles
+  of `../shared` do not: those are detected by the normalizer, which is a cost of its own;
 - stories: several outlets write their own take on one event, sharing names, places, figures and
   a quote or two but not their prose (story matches, not near-duplicates);
 - about 30% copies of earlier articles: verbatim re-posts, re-formatted, boilerplate-wrapped,
@@ -58,19 +60,22 @@ class Article:
     kind: str  # original or one of COPY_KINDS
     of: str | None  # the original's id for copies
     story: int
+    lang: str | None = None  # what the source declares; None: the normalizer detects it
 
     def record(self) -> dict[str, Any]:
         """The raw-article JSON object (schemas/raw-article.schema.json)."""
-        return {
+        record: dict[str, Any] = {
             "id": self.id,
             "source": self.source,
             "title": self.title,
             "url": self.url,
             "published_at": self.published_at,
-            "lang": "en",
-            "text": self.text,
-            "meta": {"bench": {"kind": self.kind, "of": self.of, "story": self.story}},
         }
+        if self.lang is not None:
+            record["lang"] = self.lang
+        record["text"] = self.text
+        record["meta"] = {"bench": {"kind": self.kind, "of": self.of, "story": self.story}}
+        return record
 
     def value(self) -> bytes:
         return orjson.dumps(self.record())
@@ -82,6 +87,7 @@ class _Source:
     domain: str
     header: list[str]
     footer: list[str]
+    lang: str | None
 
 
 @dataclass
@@ -131,7 +137,9 @@ class ArticleGenerator:
                 f"Copyright 2026 {name}. All rights reserved.",
                 f"Subscribe to {name} for the latest news, delivered every morning.",
             ][: self.rng.randint(1, 2)]
-        return _Source(name, domain, header, footer)
+        # Every other source names the language: decided by the number, not by the random
+        # stream, so the articles' texts stay those of the same seed before this field.
+        return _Source(name, domain, header, footer, "en" if number % 2 == 0 else None)
 
     def _words(self, count: int) -> list[str]:
         return self.rng.choices(self.words, cum_weights=self._cum, k=count)
@@ -211,6 +219,7 @@ class ArticleGenerator:
             kind=kind,
             of=of,
             story=story.number,
+            lang=source.lang,
         )
 
     @staticmethod

@@ -875,12 +875,15 @@ def run_stages(
         InMessage(o.topic, zlib.crc32(o.key) % partitions, i, o.key, o.value, now_ms)
         for i, o in enumerate(routed)
     ]
-    if prepare_split is not None:
-        _time_prepare_steps(preparer, prepare_split)
+    untime = _time_prepare_steps(preparer, prepare_split) if prepare_split is not None else None
     prepare = PrepareStage(settings, metrics, preparer)
     memories: dict[int, dict[str, Any]] = {p: {} for p in range(partitions)}
-    with hook("prepare"):
-        prepared = [prepare.process(m, memories[m.partition])[0] for m in by_source]
+    try:
+        with hook("prepare"):
+            prepared = [prepare.process(m, memories[m.partition])[0] for m in by_source]
+    finally:
+        if untime is not None:
+            untime()
     # The sequencing topic interleaves the prepare agents' batches from the by-source
     # partitions; a round robin of batch-sized runs per partition comes close to that order
     # (event times then advance unevenly, as they do in the stream).
@@ -911,10 +914,13 @@ def run_stages(
     return chunks
 
 
-def _time_prepare_steps(preparer: Any, seconds: dict[str, float]) -> None:
-    """Add the seconds spent normalizing and fingerprinting to `seconds`, by step. The two
-    steps share the chunk table and the normalizer looks each text's chunks up first
-    (`terms.chunk_ids`), so those lookups count under normalize."""
+def _time_prepare_steps(preparer: Any, seconds: dict[str, float]) -> Callable[[], None]:
+    """Add the seconds spent normalizing and fingerprinting to `seconds`, by step, and those
+    of language detection, a part of normalizing (articles without a `lang`). The two steps
+    share the chunk table and the normalizer looks each text's chunks up first
+    (`terms.chunk_ids`), so those lookups count under normalize. Returns the undo of the
+    module-level timer (detection is a module function)."""
+    from syndic.core.normalize import language
 
     def timed(step: str, call: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -928,6 +934,13 @@ def _time_prepare_steps(preparer: Any, seconds: dict[str, float]) -> None:
 
     preparer.normalizer.normalize = timed("normalize", preparer.normalizer.normalize)
     preparer.fingerprinter.compute = timed("fingerprint", preparer.fingerprinter.compute)
+    detect = language.detect
+    language.detect = timed("language (in normalize)", detect)
+
+    def untime() -> None:
+        language.detect = detect
+
+    return untime
 
 
 def aggregate_pyinstrument(root: Any, top: int) -> list[dict[str, Any]]:
