@@ -33,10 +33,33 @@ STORY = (
         ("July 11, 2021 9:05 PM", "2021-07-11T21:05:00Z"),
         ("not a date at all", None),
         ("", None),
+        # the zone after the time counts (RSS pubDate, RFC 2822)
+        ("Tue, 01 Dec 2026 22:47:24 +0200", "2026-12-01T20:47:24Z"),
+        ("Tue, 01 Dec 2026 22:47:24 GMT", "2026-12-01T22:47:24Z"),
+        ("Dec 1, 2026 22:47:24 -0500", "2026-12-02T03:47:24Z"),
+        ("December 1, 2026 10:47 PM EST", "2026-12-02T03:47:00Z"),
+        ("1 Dec 2026 22:47 CEST", "2026-12-01T20:47:00Z"),
+        ("2021-07-11 21:32 -05:00", "2021-07-12T02:32:00Z"),
+        ("1 Dec 2026 22:47 AFP", "2026-12-01T22:47:00Z"),  # no zone: UTC, as without one
+        ("1 Dec 2026 22:47 +9999", "2026-12-01T22:47:00Z"),  # no such offset
+        # dateparser for the rest, whole dates only: nothing is filled in from today
+        ("1. Dezember 2026", "2026-12-01T00:00:00Z"),
+        ("5 March", None),
+        ("n/a", None),
+        ("yesterday evening", None),
     ],
 )
 def test_given_dates(given: str, expected: str | None) -> None:
     assert dates.parse_given(given) == expected
+
+
+def test_a_date_line_keeps_what_follows_its_zone_and_capitals_that_name_none() -> None:
+    east = dates.date_line("11 July 2021 21:32 EDT Washington")
+    assert east is not None
+    assert (dates.to_iso(east[0]), east[1]) == ("2021-07-12T01:32:00Z", "Washington")
+    agency = dates.date_line("11 July 2021 21:32 AFP")
+    assert agency is not None
+    assert (dates.to_iso(agency[0]), agency[1]) == ("2021-07-11T21:32:00Z", "AFP")
 
 
 def test_labelled_dates() -> None:
