@@ -278,3 +278,6 @@ def test_stored_terms_are_the_plain_quantization_and_its_round_trip(
     stored = fingerprint.as_stored(terms)
     expected = fingerprint.decode_terms(_plain_encode_terms(terms))
     assert list(stored.items()) == list(expected.items())  # the same order too
+    both = fingerprint.stored_and_encoded(terms)
+    assert list(both[0].items()) == list(stored.items())
+    assert both[1] == fingerprint.encode_terms(stored) == _plain_encode_terms(terms)

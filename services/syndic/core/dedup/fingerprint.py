@@ -77,9 +77,17 @@ def as_stored(terms: dict[int, float]) -> dict[int, float]:
 
     `decode_terms(encode_terms(terms))`, without the base64 round trip: the same keys in the
     same (ascending) order."""
+    return stored_and_encoded(terms)[0]
+
+
+def stored_and_encoded(terms: dict[int, float]) -> tuple[dict[int, float], str]:
+    """`as_stored(terms)` and its `encode_terms`, from one sort and one quantization: the
+    fingerprint carries both, its record the encoding."""
     keys = sorted(terms)
-    quanta = map(_QUANTA.__getitem__, _quantized(terms, keys).tolist())
-    return dict(zip(keys, quanta, strict=True))
+    quanta = _quantized(terms, keys)
+    stored = dict(zip(keys, map(_QUANTA.__getitem__, quanta.tolist()), strict=True))
+    hashes = np.array(keys, dtype="<u4").tobytes()
+    return stored, base64.b64encode(hashes + quanta.tobytes()).decode("ascii")
 
 
 _QUANTA = tuple(q / 255.0 for q in range(256))
@@ -92,8 +100,9 @@ class Fingerprint:
     signature: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
     shingles: int = 0
     terms: dict[int, float] = field(default_factory=dict)
-    # The encoding a record carried (`from_dict`): the window entry stores it as it came
-    # instead of encoding the decoded terms again on the sequential stage. Not an init field,
+    # The encoding a record carried (`from_dict`), or the one made with the terms (`compute`):
+    # the window entry stores it as it came, and the record is written without encoding the
+    # terms a second time. Not an init field,
     # so `dataclasses.replace` with other terms cannot keep a stale one.
     _encoded_terms: str | None = field(default=None, init=False, repr=False)
 
@@ -147,13 +156,16 @@ class Fingerprinter:
             rows = np.concatenate((chunk_rows_of(article.title), body)) if article.title else body
             hashes = shingles_of_hashes(chunk_word_hashes(body))
             terms = story_terms_of(text, rows, article.lang)
-        return Fingerprint(
+        stored, encoded = stored_and_encoded(terms)
+        fingerprint = Fingerprint(
             content_hash=article.content_hash,
             url=url_key(article.url),
             signature=minhash(hashes),
             shingles=int(hashes.size),
-            terms=as_stored(terms),
+            terms=stored,
         )
+        object.__setattr__(fingerprint, "_encoded_terms", encoded)
+        return fingerprint
 
 
 def url_key(url: str | None) -> str | None:
