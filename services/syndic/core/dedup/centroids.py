@@ -40,14 +40,14 @@ def story_scores(
     `article` holds weights in 1/255ths (`fingerprint.as_stored`); `hashes`/`quanta` are the
     members' vectors end to end (`TermIndex.gather`), `lengths` their sizes, `member_story`
     each member's story (0 .. stories-1) and `closeness` its weight in the centroid."""
-    member = np.repeat(np.arange(lengths.size), lengths)
+    member = np.arange(lengths.size).repeat(lengths)
     weights = quanta.astype(np.float64)
     own = _dot_products(article, hashes, weights, member, lengths.size)
     numerators = np.bincount(member_story, closeness * own, minlength=stories)
     keys = (member_story[member].astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64)
-    order = np.argsort(keys, kind="stable")
+    order = keys.argsort(kind="stable")
     keys = keys[order]
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    starts = np.concatenate(([True], keys[1:] != keys[:-1])).nonzero()[0]
     summed = np.add.reduceat((closeness[member] * weights)[order], starts)
     term_story = (keys[starts] >> np.uint64(32)).astype(np.intp)
     norms = np.sqrt(np.bincount(term_story, summed * summed, minlength=stories)) * _QUANTUM
@@ -68,9 +68,9 @@ def _dot_products(
         return np.zeros(members)
     keys = np.fromiter(article, np.uint32, len(article))
     values = np.rint(np.fromiter(article.values(), np.float64, len(article)) * _QUANTUM)
-    order = np.argsort(keys)
+    order = keys.argsort()
     keys, values = keys[order], values[order]
-    at = np.minimum(np.searchsorted(keys, hashes), keys.size - 1)
+    at = np.minimum(keys.searchsorted(hashes), keys.size - 1)
     products = np.where(keys[at] == hashes, values[at] * weights, 0.0)
     own: Floats = np.bincount(member, products, minlength=members).astype(np.float64, copy=False)
     return own

@@ -45,7 +45,7 @@ def _quantized(terms: dict[int, float], keys: list[int]) -> npt.NDArray[np.uint8
     """`min(255, max(1, round(w * 255)))` of each key's weight, in numpy: `np.rint` rounds
     halves to even, as `round` does, and the product is the same double."""
     weights = np.fromiter(map(terms.__getitem__, keys), np.float64, len(keys))
-    quanta: npt.NDArray[np.uint8] = np.clip(np.rint(weights * 255.0), 1, 255).astype(np.uint8)
+    quanta: npt.NDArray[np.uint8] = np.rint(weights * 255.0).clip(1, 255).astype(np.uint8)
     return quanta
 
 

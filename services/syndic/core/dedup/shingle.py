@@ -74,7 +74,8 @@ def _sorted_distinct(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 
     numpy 2's `unique` goes through a hash table before it sorts, ~6x slower on an article's
     few hundred shingles than the sort alone."""
-    ordered = np.sort(values)
+    ordered = values.copy()
+    ordered.sort()
     if ordered.size < 2:
         return ordered
     first = np.empty(ordered.size, dtype=bool)

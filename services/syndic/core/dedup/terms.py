@@ -92,7 +92,7 @@ class _Prior:
             grown[: self._by_number.size] = self._by_number
             self._by_number = grown
         found = self._by_number[numbers]
-        for index in np.flatnonzero(np.isnan(found)).tolist():
+        for index in np.isnan(found).nonzero()[0].tolist():
             number = int(numbers[index])
             found[index] = self._by_number[number] = self._weight_of(_vocabulary.keys[number])
         return found
@@ -260,7 +260,7 @@ def _spaced_weights(text: str, rows: npt.NDArray[np.intp], prior: _Prior) -> _We
     if bonus:
         factors = np.ones(distinct.size)
         bonused = np.fromiter(map(_vocabulary.numbers.__getitem__, bonus), np.int64, len(bonus))
-        factors[np.searchsorted(distinct, bonused)] = list(bonus.values())
+        factors[distinct.searchsorted(bonused)] = list(bonus.values())
         weights *= factors
     numbers_of: list[int] = distinct.tolist()
     keys = _vocabulary.keys
@@ -277,8 +277,9 @@ def _distinct_counts(
     """The distinct numbers, ascending, and how often each occurs: a sort and the starts of
     its runs (numpy 2's `unique` goes through a hash table first, several times slower here)."""
     numbers.sort()
-    starts = np.flatnonzero(np.concatenate(([True], numbers[1:] != numbers[:-1])))
-    counts = np.diff(np.append(starts, numbers.size))
+    starts = np.concatenate(([True], numbers[1:] != numbers[:-1])).nonzero()[0]
+    bounds = np.concatenate((starts, [numbers.size]))
+    counts = bounds[1:] - bounds[:-1]
     return numbers[starts], counts
 
 
@@ -345,9 +346,9 @@ class _Ragged:
         """The rows' numbers one after the other: each row's start, repeated once per number
         and shifted by the numbers' places in the result."""
         lengths = self.length[rows]
-        ends = np.cumsum(lengths)
+        ends = lengths.cumsum()
         total = int(ends[-1]) if ends.size else 0
-        places = np.repeat(self.start[rows] - ends + lengths, lengths)
+        places = (self.start[rows] - ends + lengths).repeat(lengths)
         places += np.arange(total, dtype=np.intp)
         return self.flat[places]
 
@@ -474,7 +475,7 @@ _ONE_PLUS_LOG = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 1024)])
 def _tf_weights(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     """1 + log(tf), from a table (the same floats as math.log) for all but huge counts."""
     weights: npt.NDArray[np.float64] = _ONE_PLUS_LOG[np.minimum(counts, 1023)]
-    for index in np.flatnonzero(counts >= 1024):
+    for index in (counts >= 1024).nonzero()[0]:
         weights[index] = 1.0 + math.log(int(counts[index]))
     return weights
 
@@ -511,8 +512,10 @@ def _top(
         chosen = list(range(weights.size))
         values = weights.tolist()
     else:
-        cut = np.partition(weights, weights.size - top)[weights.size - top]
-        picked = np.flatnonzero(weights >= cut)
+        ranked = weights.copy()
+        ranked.partition(weights.size - top)
+        cut = ranked[weights.size - top]
+        picked = (weights >= cut).nonzero()[0]
         chosen = picked.tolist()
         values = weights[picked].tolist()
     pairs = list(zip(map(key_at, chosen), values, strict=True))
