@@ -45,7 +45,10 @@ def _quantized(terms: dict[int, float], keys: list[int]) -> npt.NDArray[np.uint8
     """`min(255, max(1, round(w * 255)))` of each key's weight, in numpy: `np.rint` rounds
     halves to even, as `round` does, and the product is the same double."""
     weights = np.fromiter(map(terms.__getitem__, keys), np.float64, len(keys))
-    quanta: npt.NDArray[np.uint8] = np.rint(weights * 255.0).clip(1, 255).astype(np.uint8)
+    scaled = np.rint(weights * 255.0)
+    np.maximum(scaled, 1.0, out=scaled)  # a clip, without numpy's Python-level wrapper
+    np.minimum(scaled, 255.0, out=scaled)
+    quanta: npt.NDArray[np.uint8] = scaled.astype(np.uint8)
     return quanta
 
 

@@ -93,7 +93,7 @@ def minhash(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
         return _EMPTY.copy()
     mixed = np.multiply.outer(_A, hashes)
     mixed += _B[:, None]
-    result: npt.NDArray[np.uint32] = (mixed.min(axis=1) >> _SHIFT).astype(np.uint32)
+    result: npt.NDArray[np.uint32] = (np.minimum.reduce(mixed, axis=1) >> _SHIFT).astype(np.uint32)
     return result
 
 

@@ -258,7 +258,8 @@ def _spaced_weights(text: str, rows: npt.NDArray[np.intp], prior: _Prior) -> _We
     marked = _chunks.marked_tokens(rows)
     bonus = _name_and_number_bonus(text, marked, prior) if marked else {}
     if bonus:
-        factors = np.ones(distinct.size)
+        factors = np.empty(distinct.size)
+        factors.fill(1.0)
         bonused = np.fromiter(map(_vocabulary.numbers.__getitem__, bonus), np.int64, len(bonus))
         factors[distinct.searchsorted(bonused)] = list(bonus.values())
         weights *= factors
