@@ -36,7 +36,7 @@ from wordfreq import get_frequency_dict, zipf_frequency
 from syndic.core.dedup.segment import SEGMENTED_LANGUAGES, segmented_words
 from syndic.core.dedup.shingle import hash_word
 from syndic.core.memo import BoundedMemo
-from syndic.core.normalize.hygiene import fingerprint_form
+from syndic.core.normalize.hygiene import form_of_chunk
 
 TOP_TERMS = 40
 NAME_WEIGHT = 2.0
@@ -321,7 +321,9 @@ def chunk_word_hashes(rows: npt.NDArray[np.intp]) -> npt.NDArray[np.uint64]:
 
 class _Ragged:
     """Rows of numbers of any length in one flat array, so that the rows of a whole article
-    come out with a few numpy calls (`gather`) instead of one Python step per number."""
+    come out with a few numpy calls (`gather`) instead of one Python step per number. Rows
+    added since the last `gather` wait in Python lists and go into the arrays together: one
+    slice assignment for all of an article's new chunks, not one each (~0.7 µs)."""
 
     def __init__(self, dtype: type[np.integer[Any]]) -> None:
         self.flat = np.zeros(4096, dtype=dtype)
@@ -329,23 +331,35 @@ class _Ragged:
         self.start = np.zeros(1024, dtype=np.intp)
         self.length = np.zeros(1024, dtype=np.intp)
         self.rows = 0
+        self._values: list[int] = []
+        self._lengths: list[int] = []
 
     def append(self, values: Sequence[int]) -> None:
-        count = len(values)
+        self._values.extend(values)
+        self._lengths.append(len(values))
+
+    def _flush(self) -> None:
+        count, added = len(self._values), len(self._lengths)
         if self.used + count > self.flat.size:
             self.flat = _grown(self.flat, self.used + count)
-        if self.rows == self.start.size:
-            self.start = _grown(self.start, self.rows + 1)
-            self.length = _grown(self.length, self.rows + 1)
-        self.flat[self.used : self.used + count] = values
-        self.start[self.rows] = self.used
-        self.length[self.rows] = count
+        if self.rows + added > self.start.size:
+            self.start = _grown(self.start, self.rows + added)
+            self.length = _grown(self.length, self.rows + added)
+        self.flat[self.used : self.used + count] = self._values
+        lengths = np.array(self._lengths, dtype=np.intp)
+        ends = lengths.cumsum()
+        self.start[self.rows : self.rows + added] = ends - lengths + self.used
+        self.length[self.rows : self.rows + added] = lengths
         self.used += count
-        self.rows += 1
+        self.rows += added
+        self._values.clear()
+        self._lengths.clear()
 
     def gather(self, rows: npt.NDArray[np.intp]) -> Any:
         """The rows' numbers one after the other: each row's start, repeated once per number
         and shifted by the numbers' places in the result."""
+        if self._lengths:
+            self._flush()
         lengths = self.length[rows]
         ends = lengths.cumsum()
         total = int(ends[-1]) if ends.size else 0
@@ -446,7 +460,7 @@ class _ChunkTable:
         row = len(self.rows)  # the chunk is added to `rows` once this returns
         self.marked.append(row, marked)
         self.terms.append([_vocabulary.number(_key[token]) for token in tokens])
-        form = fingerprint_form(chunk)
+        form = form_of_chunk(chunk)  # a chunk of `str.split()` holds no whitespace
         self.forms.append(row, form)
         self.word_hashes.append(list(map(hash_word, form.split())))
         return row

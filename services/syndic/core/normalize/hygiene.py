@@ -107,9 +107,11 @@ def fingerprint_form(text: str) -> str:
     return " ".join(filter(None, map(_chunk_form.__getitem__, text.split())))
 
 
-def _form_of_chunk(chunk: str) -> str:
+def form_of_chunk(chunk: str) -> str:
+    """`fingerprint_form` of a chunk with no whitespace in it (the empty string for one with
+    no letter or digit), computed: the chunk table of `terms` keeps its own."""
     form = " ".join(_ALNUM_RUN.findall(chunk.casefold()))
     return chunk if form == chunk else form  # the memo's key and value share one string
 
 
-_chunk_form: BoundedMemo[str, str] = BoundedMemo(_form_of_chunk, maxsize=65_536)
+_chunk_form: BoundedMemo[str, str] = BoundedMemo(form_of_chunk, maxsize=65_536)
