@@ -247,3 +247,41 @@ def test_a_plausible_given_date_is_kept_in_utc() -> None:
         {"id": "x", "source": "s", "text": "A short article.", "published_at": "1999-12-31 23:30"}
     )
     assert article.published_at == "1999-12-31T23:30:00Z"
+
+
+def test_character_references_in_plain_text_are_decoded() -> None:
+    escaped = "AT&amp;T said&nbsp;on Tuesday &#8220;it will&#8221; grow, R&D and ?a=1&copy=2 too."
+    article = _normalize(text=escaped + "\n" + STORY)
+    decoded = "AT&T said on Tuesday “it will” grow, R&D and ?a=1&copy=2 too."
+    assert article.text.split("\n")[0] == decoded
+    words = article.fingerprint_text.split()
+    assert "amp" not in words and "nbsp" not in words and "8220" not in words
+
+
+def test_an_html_fragment_in_the_text_field_loses_its_markup() -> None:
+    fragment = (
+        "<p>The council <b>voted</b> on Tuesday.</p><script>var tracking = 1;</script>"
+        f"<p>{STORY}<br>A second line of the story follows here.</p>"
+    )
+    article = _normalize(text=fragment)
+    assert article.text.split("\n") == [
+        "The council voted on Tuesday.",
+        STORY,
+        "A second line of the story follows here.",
+    ]
+
+
+def test_a_whole_page_in_the_text_field_is_extracted_as_a_page() -> None:
+    page = (
+        "<!DOCTYPE html><html><head><title>Council closes the bridge</title></head><body>"
+        f"<nav><a href='/'>Home</a></nav><article><p>{STORY} {STORY}</p>"
+        f"<p>{STORY}</p></article></body></html>"
+    )
+    article = _normalize(text=page)
+    assert "<" not in article.text and STORY in article.text
+    assert article.title == "Council closes the bridge"
+
+
+def test_a_text_that_only_compares_numbers_is_not_markup() -> None:
+    text = "Inflation fell to < 2% while rates stayed > 4%, the bank said on Tuesday."
+    assert _normalize(text=text).text == text

@@ -41,6 +41,45 @@ def meta_dates(html: str) -> tuple[str | None, str | None]:
     return published, modified
 
 
+# Markup in a `text` field: feeds put their item's HTML there (an RSS description, a CMS
+# body). A tag of the kinds article bodies use, or a whole page.
+_MARKUP = re.compile(
+    r"</?(?:p|br|div|span|a|b|i|u|em|strong|li|ul|ol|h[1-6]|blockquote|figure|figcaption|img|"
+    r"table|tr|td|th|section|article|header|footer|nav|aside)(?:\s[^<>]{0,500})?/?>",
+    re.IGNORECASE,
+)
+_PAGE = re.compile(r"<(?:!doctype\s+html|html|body)[\s>]", re.IGNORECASE)
+# Elements that end a line of text; the rest (links, emphasis) run on inside their line.
+_LINE_ELEMENTS = (
+    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
+    "figcaption", "tr", "section", "article", "header", "footer", "ul", "ol", "table",
+)  # fmt: skip
+
+
+def is_markup(text: str) -> bool:
+    return "<" in text and _MARKUP.search(text) is not None
+
+
+def is_page(text: str) -> bool:
+    return _PAGE.search(text, 0, 2_000) is not None
+
+
+def fragment_text(fragment: str) -> str:
+    """The text of an HTML fragment, a line per paragraph, list item or line break; scripts,
+    styles and comments dropped, character references decoded (lxml's parser)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml refuses it (control characters, an empty document)
+        return fragment
+    for element in root.xpath("//script|//style|//noscript|//template"):
+        element.drop_tree()
+    for element in root.iter(*_LINE_ELEMENTS):
+        element.tail = "\n" + (element.tail or "")
+    return str(root.text_content())
+
+
 def extract(html: str) -> Extracted:
     """Main text and metadata; empty text when the page has no recognisable article."""
     import trafilatura

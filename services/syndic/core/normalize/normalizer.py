@@ -12,7 +12,7 @@ from syndic.core.dedup import terms
 from syndic.core.dedup.shingle import CHARACTER_LANGUAGES
 from syndic.core.model import NormalizedArticle, RejectedInput, RejectReason
 from syndic.core.normalize import dates, hygiene, language, structure, urls
-from syndic.core.normalize.html import extract
+from syndic.core.normalize.html import extract, fragment_text, is_markup, is_page
 from syndic.core.normalize.memory import BoilerplateMemory
 
 
@@ -63,6 +63,13 @@ class Normalizer:
                 raise RejectedInput(RejectReason.TOO_LARGE, f"html has {len(html)} characters")
             extracted = extract(html)
             text = extracted.text
+        elif len(text) <= self.settings.max_text_chars and is_markup(text):
+            # HTML where plain text belongs: a page is extracted as one, a fragment's tags go
+            if is_page(text):
+                extracted = extract(text)
+                text = extracted.text
+            else:
+                text = fragment_text(text)
         if len(text) > self.settings.max_text_chars:
             raise RejectedInput(RejectReason.TOO_LARGE, f"text has {len(text)} characters")
         lines = self._lines(text)
