@@ -105,8 +105,8 @@ class Fingerprint:
     terms: dict[int, float] = field(default_factory=dict)
     # The encoding a record carried (`from_dict`), or the one made with the terms (`compute`):
     # the window entry stores it as it came, and the record is written without encoding the
-    # terms a second time. Not an init field,
-    # so `dataclasses.replace` with other terms cannot keep a stale one.
+    # terms a second time. Not an init field, so `dataclasses.replace` with other terms
+    # cannot keep a stale one.
     _encoded_terms: str | None = field(default=None, init=False, repr=False)
 
     def encoded_terms(self) -> str:
