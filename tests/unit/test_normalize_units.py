@@ -285,3 +285,46 @@ def test_a_whole_page_in_the_text_field_is_extracted_as_a_page() -> None:
 def test_a_text_that_only_compares_numbers_is_not_markup() -> None:
     text = "Inflation fell to < 2% while rates stayed > 4%, the bank said on Tuesday."
     assert _normalize(text=text).text == text
+
+
+@pytest.mark.parametrize(
+    ("title", "source", "url", "expected"),
+    [
+        (
+            "Council closes the bridge - The Daily Herald",
+            "Daily Herald",
+            None,
+            "Council closes the bridge",
+        ),
+        (
+            "Council closes the bridge — NY Daily News",
+            "nydailynews.com",
+            None,
+            "Council closes the bridge",
+        ),
+        (
+            "Council closes the bridge - Reuters",
+            "wire",
+            "https://www.reuters.com/a/1",
+            "Council closes the bridge",
+        ),
+        # a dash of the headline's own, or a name that is not the outlet's: kept
+        ("Storm hits the coast - three dead", "Reuters", None, "Storm hits the coast - three dead"),
+        (
+            "Lohan checks into Court - Ordered Rehab",
+            "etonline.com",
+            None,
+            "Lohan checks into Court - Ordered Rehab",
+        ),
+        (
+            "Protests spread - USA",
+            "wire",
+            "https://www.usatoday.com/story/1",
+            "Protests spread - USA",
+        ),
+    ],
+)
+def test_a_title_loses_its_own_outlet_s_name_after_a_dash(
+    title: str, source: str, url: str | None, expected: str
+) -> None:
+    assert _normalize(text=STORY, title=title, source=source, url=url).title == expected

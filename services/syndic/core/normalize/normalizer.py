@@ -90,6 +90,8 @@ class Normalizer:
             if title
             else layout.title
         )
+        if title:
+            title = structure.without_own_name(title, source, raw.get("url"))
         return NormalizedArticle(
             id=str(raw["id"]),
             source=source,

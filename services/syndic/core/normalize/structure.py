@@ -29,6 +29,38 @@ def clean_title(title: str) -> str:
     return _SITE_SUFFIX.sub("", title).strip()
 
 
+# " - Reuters", " — The Daily Herald": a dash also joins a headline's own parts ("Storm hits
+# coast - three dead", a tokenized "Court - Ordered Rehab"), so the part after it goes only
+# when it names the article's own source or site.
+_DASH_SUFFIX = re.compile(r"\s(?:[-–—]|::)\s(?P<name>[^-–—|:]{2,60})$")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def without_own_name(title: str, source: str, url: str | None) -> str:
+    """The headline without a trailing dash and the name of its own outlet, which every
+    headline of that outlet shares and no event does."""
+    match = _DASH_SUFFIX.search(title)
+    if match is None or len(title[: match.start()].split()) < 2:
+        return title
+    name = _squashed(re.sub(r"^the\s+", "", match["name"].strip(), flags=re.IGNORECASE))
+    host = (url or "").split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    known = {_squashed(source), _squashed(host), _squashed(host.rpartition(".")[0])}
+    if any(_names_the_same(name, own) for own in known if len(own) >= 3):
+        return title[: match.start()].rstrip()
+    return title
+
+
+def _names_the_same(name: str, own: str) -> bool:
+    """One holds the other and is at least half of it: "Daily Herald" and dailyherald.com,
+    "Reuters UK" and Reuters, not "USA" and usatoday.com."""
+    shorter, longer = sorted((name, own), key=len)
+    return len(shorter) >= 3 and shorter in longer and 2 * len(shorter) >= len(longer)
+
+
+def _squashed(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
 def analyse(lines: list[str]) -> Layout:
     layout = Layout(lines=[])
     body = _cut_footer(lines, layout)
