@@ -5,24 +5,11 @@ one story with no copies among them."""
 from __future__ import annotations
 
 import html
-from pathlib import Path
-
-import pytest
 
 from syndic.core.normalize import Normalizer
 from syndic.evaluation.runner import run
 from syndic.settings import Settings
-
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-
-
-def _plain() -> list[dict[str, str]]:
-    files = sorted(SEEDS.glob("*.txt"))
-    if len(files) < 5:
-        pytest.skip("seeds not available")
-    return [
-        {"id": f.stem[:3], "source": f"outlet{f.stem[:3]}", "text": f.read_text()} for f in files
-    ]
+from tests.pipeline.test_dedup_seeds import seed_records
 
 
 def _as_feed_item(record: dict[str, str], number: int) -> dict[str, str]:
@@ -42,7 +29,7 @@ def _as_feed_item(record: dict[str, str], number: int) -> dict[str, str]:
 
 def test_a_seed_from_a_feed_normalizes_to_the_plain_seed() -> None:
     normalizer = Normalizer()
-    for number, record in enumerate(_plain()):
+    for number, record in enumerate(seed_records()):
         plain = normalizer.normalize(record)
         fed = normalizer.normalize(_as_feed_item(record, number))
         assert "<" not in fed.text and "&#" not in fed.text
@@ -52,7 +39,7 @@ def test_a_seed_from_a_feed_normalizes_to_the_plain_seed() -> None:
 
 
 def test_the_seeds_from_a_feed_make_one_story_and_no_copies() -> None:
-    records = [_as_feed_item(r, n) for n, r in enumerate(_plain())]
+    records = [_as_feed_item(r, n) for n, r in enumerate(seed_records())]
     for order in ([0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3]):
         outputs = run([records[i] for i in order], Settings())
         assert len({o["story_id"] for o in outputs}) == 1, order
