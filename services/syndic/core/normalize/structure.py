@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from syndic.core.normalize import dates, rules
 
@@ -43,7 +44,7 @@ def without_own_name(title: str, source: str, url: str | None) -> str:
     if match is None or len(title[: match.start()].split()) < 2:
         return title
     name = _squashed(re.sub(r"^the\s+", "", match["name"].strip(), flags=re.IGNORECASE))
-    host = (url or "").split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    host = _host(url).removeprefix("www.")
     known = {_squashed(source), _squashed(host), _squashed(host.rpartition(".")[0])}
     if any(_names_the_same(name, own) for own in known if len(own) >= 3):
         return title[: match.start()].rstrip()
@@ -55,6 +56,16 @@ def _names_the_same(name: str, own: str) -> bool:
     "Reuters UK" and Reuters, not "USA" and usatoday.com."""
     shorter, longer = sorted((name, own), key=len)
     return len(shorter) >= 3 and shorter in longer and 2 * len(shorter) >= len(longer)
+
+
+def _host(url: str | None) -> str:
+    """The URL's host, as `urls.canonical_url` reads it; "" for none or one urlsplit refuses."""
+    if not url:
+        return ""
+    try:
+        return urlsplit(url if "://" in url else "//" + url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def _squashed(text: str) -> str:
