@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,6 +104,29 @@ def test_the_url_key_keeps_the_query_that_names_the_article() -> None:
     other = article("b", "completely different text " * 5, url=page.replace("2066717", "2115562"))
     out = decide_all([article("a", BASE, url=page), other])
     assert [d.status for d in out] == ["unique", "unique"]
+
+
+@pytest.mark.parametrize(
+    "edition",
+    [
+        "https://m.example.com/2026/12/council-closes-bridge",
+        "https://mobile.example.com/2026/12/council-closes-bridge",
+        "https://amp.example.com/2026/12/council-closes-bridge",
+        "https://www.example.com/2026/12/council-closes-bridge/amp/",
+        "https://www.example.com/2026/12/council-closes-bridge?amp=1",
+        "https://www.example.com/2026/12/council-closes-bridge?outputType=amp",
+    ],
+)
+def test_the_mobile_and_amp_editions_of_a_page_have_its_key(edition: str) -> None:
+    page = "https://www.example.com/2026/12/council-closes-bridge"
+    assert url_key(canonical_url(edition)) == url_key(canonical_url(page))
+
+
+def test_edition_names_that_are_not_editions_keep_their_key() -> None:
+    assert url_key(canonical_url("https://m.com/story/1")) == "m.com/story/1"  # the site itself
+    assert url_key(canonical_url("https://x.com/amp")) == "x.com/amp"  # a page called amp
+    assert url_key(canonical_url("https://x.com/p?ampere=3")) == "x.com/p?ampere=3"
+    assert url_key(canonical_url("https://x.com/p?amp=1&id=4")) == "x.com/p?id=4"
 
 
 def test_a_stored_decision_is_flat_and_untracked_and_the_nested_form_still_reads() -> None:

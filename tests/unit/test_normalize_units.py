@@ -308,7 +308,26 @@ def test_a_text_that_only_compares_numbers_is_not_markup() -> None:
             "https://www.reuters.com/a/1",
             "Council closes the bridge",
         ),
+        # an outlet named after the site it registered, under a country's second level
+        (
+            "Council closes the bridge - BBC News",
+            "bbc",
+            "https://www.bbc.co.uk/news/articles/c0ab12",
+            "Council closes the bridge",
+        ),
+        (
+            "Council closes the bridge - Sky News",
+            "feed-7",
+            "https://news.sky.com/story/council-123",
+            "Council closes the bridge",
+        ),
         # a dash of the headline's own, or a name that is not the outlet's: kept
+        (
+            "Council closes the bridge - BBC says",
+            "wire",
+            "https://www.theguardian.com/uk/1",
+            "Council closes the bridge - BBC says",
+        ),
         ("Storm hits the coast - three dead", "Reuters", None, "Storm hits the coast - three dead"),
         (
             "Lohan checks into Court - Ordered Rehab",

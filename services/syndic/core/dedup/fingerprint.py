@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,15 +180,24 @@ def url_key(url: str | None) -> str | None:
     development set were). The article's URL is already canonical (`normalize.urls`: tracking
     parameters removed, the rest sorted), so equal pages give equal queries. A site's root
     with no query names no article (feeds that lack a link to the item give the home page),
-    so it has no key."""
+    so it has no key.
+
+    The mobile and AMP editions of a page are that page: an `m.`, `mobile.` or `amp.` host,
+    a last path segment `amp`, and an `amp` or `outputType=amp` parameter are dropped."""
     if not url:
         return None
     bare = url.strip().split("#", 1)[0]
     bare = bare.split("://", 1)[1] if "://" in bare else bare
     page, _, query = bare.partition("?")
-    page = page.rstrip("/").lower()
-    if page.startswith("www."):
-        page = page[4:]
+    page = _EDITION_HOST.sub("", page.rstrip("/").lower(), count=1)
+    page = page.removesuffix("/amp") if page.count("/") > 1 else page
+    if query:
+        query = "&".join(p for p in query.split("&") if not _EDITION_PARAMETER.fullmatch(p))
     if not query and "/" not in page:
         return None
     return f"{page}?{query}" if query else page
+
+
+# "www.", and the mobile or AMP edition of a site, when more of the host name follows
+_EDITION_HOST = re.compile(r"^(?:www\.)?(?:(?:m|mobile|amp)\.(?=[^/]+\.[^/]+))?")
+_EDITION_PARAMETER = re.compile(r"amp(?:=[^&]*)?|outputtype=amp", re.IGNORECASE)

@@ -43,12 +43,29 @@ def without_own_name(title: str, source: str, url: str | None) -> str:
     match = _DASH_SUFFIX.search(title)
     if match is None or len(title[: match.start()].split()) < 2:
         return title
-    name = _squashed(re.sub(r"^the\s+", "", match["name"].strip(), flags=re.IGNORECASE))
+    words = re.sub(r"^the\s+", "", match["name"].strip(), flags=re.IGNORECASE).split()
+    name = _squashed("".join(words))
     host = _host(url).removeprefix("www.")
     known = {_squashed(source), _squashed(host), _squashed(host.rpartition(".")[0])}
-    if any(_names_the_same(name, own) for own in known if len(own) >= 3):
+    site = _site_label(host)
+    if any(_names_the_same(name, own) for own in known if len(own) >= 3) or (
+        len(site) >= 3 and bool(words) and _squashed(words[0]) == site
+    ):
         return title[: match.start()].rstrip()
     return title
+
+
+# second-level labels under which a country's sites register ("bbc.co.uk", "abc.net.au")
+_REGISTRY_LABELS = frozenset({"co", "com", "net", "org", "ac", "gov", "edu", "ne", "or", "go"})
+
+
+def _site_label(host: str) -> str:
+    """The label a site registered, which its outlet's name usually starts with: "bbc" of
+    news.bbc.co.uk ("BBC News"), "sky" of news.sky.com ("Sky News")."""
+    labels = host.split(".")[:-1]  # the top-level domain names no site
+    while len(labels) > 1 and labels[-1] in _REGISTRY_LABELS:
+        labels.pop()
+    return _squashed(labels[-1]) if labels else ""
 
 
 def _names_the_same(name: str, own: str) -> bool:
