@@ -14,7 +14,7 @@ import pytest
 
 from syndic.batch import dedup_lines
 from syndic.core.dedup.segment import segmented_words
-from syndic.core.dedup.terms import cosine, story_terms
+from syndic.core.dedup.terms import SEGMENTED_CHARS, cosine, story_terms
 from syndic.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stories"
@@ -130,3 +130,14 @@ def test_chinese_segmenter_writes_no_cache_file(
         "投票",
     ]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("language", ["zh", "ja"])
+def test_segmented_story_terms_read_a_bounded_prefix(language: str) -> None:
+    """Segmentation costs a few µs a character, so a huge text's terms come from its first
+    `SEGMENTED_CHARS`: what follows them, however much, changes nothing."""
+    text = _text(f"{language}_bridge_council.txt")
+    head = (text * (SEGMENTED_CHARS // len(text) + 1))[:SEGMENTED_CHARS]
+    tail = _text(f"{language}_storm.txt") * 50
+    assert story_terms(head + tail, language) == story_terms(head, language)
+    assert story_terms(tail[:SEGMENTED_CHARS], language) != story_terms(head, language)
