@@ -31,9 +31,7 @@ _PARAGRAPH_CHARS = 400  # ~1,200 paragraphs, below max_paragraphs
 
 def _paragraphs(text: str) -> str:
     text = text[:_TEXT_CHARS]
-    return "\n".join(
-        text[i : i + _PARAGRAPH_CHARS] for i in range(0, len(text), _PARAGRAPH_CHARS)
-    )
+    return "\n".join(text[i : i + _PARAGRAPH_CHARS] for i in range(0, len(text), _PARAGRAPH_CHARS))
 
 
 def _words(rng: random.Random, alphabet: str, length: tuple[int, int], joiner: str = " ") -> str:
@@ -52,6 +50,8 @@ def _page(text: str) -> str:
     return f"<html><body>{paragraphs * 3}</body></html>"
 
 
+_CYRILLIC = "абвгдежзийклмнопрстуфх"
+_ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _CJK = "".join(chr(code) for code in range(0x4E00, 0x4E00 + 3000))
 _KANA = "".join(chr(code) for code in range(0x3041, 0x3097))
 
@@ -64,8 +64,8 @@ def _cases(rng: random.Random) -> dict[str, Callable[[], dict[str, Any]]]:
             "text": _paragraphs(_words(rng, latin, (2, 9)).title())
         },
         "numbers": lambda: {"text": _paragraphs(_words(rng, string.digits, (3, 10)))},
-        "cyrillic": lambda: {"text": _paragraphs(_words(rng, "абвгдежзийклмнопрстуфх", (3, 9)))},
-        "arabic": lambda: {"text": _paragraphs(_words(rng, "ابتثجحخدذرزسشصضطظعغفقكلمنهوي", (3, 8)))},
+        "cyrillic": lambda: {"text": _paragraphs(_words(rng, _CYRILLIC, (3, 9)))},
+        "arabic": lambda: {"text": _paragraphs(_words(rng, _ARABIC, (3, 8)))},
         "chinese (jieba)": lambda: {
             "text": _paragraphs(_words(rng, _CJK, (8, 30), "。")),
             "lang": "zh",
