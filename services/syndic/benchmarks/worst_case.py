@@ -50,6 +50,14 @@ def _page(text: str) -> str:
     return f"<html><body>{paragraphs * 3}</body></html>"
 
 
+def _tiny_elements(rng: random.Random) -> str:
+    """A page at the html limit made of one-word elements: trafilatura's pruning and
+    metadata passes are linear in the elements, so this is its slowest shape per byte."""
+    words = _words(rng, string.ascii_lowercase, (2, 9)).split()
+    body = "".join(f"<span>{word}</span>" for word in words * 2)
+    return f"<html><body>{body}"[:1_990_000] + "</body></html>"
+
+
 _CYRILLIC = "абвгдежзийклмнопрстуфх"
 _ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _CJK = "".join(chr(code) for code in range(0x4E00, 0x4E00 + 3000))
@@ -75,7 +83,8 @@ def _cases(rng: random.Random) -> dict[str, Callable[[], dict[str, Any]]]:
             "lang": "ja",
         },
         "50,000-character lines": lambda: {"text": "\n".join(["x" * 49_000] * 10)},
-        "html page, 1.5 MB": lambda: {"html": _page(_words(rng, latin, (2, 9)))},
+        "html page of paragraphs": lambda: {"html": _page(_words(rng, latin, (2, 9)))},
+        "html, one-word elements": lambda: {"html": _tiny_elements(rng)},
     }
 
 
