@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from syndic.core.dedup import DedupSettings
@@ -31,7 +31,14 @@ def build_preparer(settings: Settings) -> Preparer:
 
 def build_decider(settings: Settings, store: MutableMapping[str, Any] | None = None) -> Decider:
     dedup_settings = DedupSettings(
-        window=settings.window, allowed_lateness=settings.allowed_lateness
+        window=settings.window,
+        allowed_lateness=settings.allowed_lateness,
+        near_resemblance=settings.near_resemblance,
+        near_containment=settings.near_containment,
+        near_containment_min_resemblance=settings.near_containment_min_resemblance,
+        min_near_shingles=settings.min_near_shingles,
+        story_threshold=settings.story_threshold,
+        story_half_life=timedelta(hours=settings.story_half_life_hours),
     )
     return Decider(dedup_settings, {} if store is None else store)
 

@@ -41,6 +41,13 @@ class Settings:
     # The duplicate window (event time).
     window_hours: float = 72.0
     allowed_lateness_hours: float = 1.0
+    # The decision's thresholds (core/dedup/decision.py, DedupSettings; docs/quality.md).
+    near_resemblance: float = 0.6
+    near_containment: float = 0.75
+    near_containment_min_resemblance: float = 0.1
+    min_near_shingles: int = 8
+    story_threshold: float = 0.25
+    story_half_life_hours: float = 36.0
     # faust / consumer group behaviour.
     session_timeout_s: float = 10.0
     heartbeat_interval_s: float = 1.0
@@ -152,6 +159,8 @@ def _validate(settings: Settings) -> None:
         "output_partitions",
         "replication_factor",
         "window_hours",
+        "min_near_shingles",
+        "story_half_life_hours",
         "session_timeout_s",
         "heartbeat_interval_s",
         "batch_size",
@@ -168,6 +177,13 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(f"setting 'pack_articles' must be from 1 to {MAX_PACK_ARTICLES}")
     if settings.decide_cost_ratio < 0:
         raise SettingsError("setting 'decide_cost_ratio' must not be negative")
+    for name in ("near_resemblance", "near_containment", "near_containment_min_resemblance"):
+        if not 0 <= getattr(settings, name) <= 1:
+            raise SettingsError(
+                f"setting {name!r} must be from 0 to 1, got {getattr(settings, name)}"
+            )
+    if settings.story_threshold < 0:
+        raise SettingsError("setting 'story_threshold' must not be negative")
     if settings.allowed_lateness_hours < 0:
         raise SettingsError("setting 'allowed_lateness_hours' must not be negative")
     if not 0 < settings.web_port < 65536:

@@ -89,6 +89,54 @@ def test_the_store_holds_two_entries_per_article_and_lookups_are_rebuilt() -> No
     ]
 
 
+def _prose(seed: int, words: int) -> str:
+    return " ".join(f"w{(seed * 7919 + i * 104729) % 100003}" for i in range(words))
+
+
+def test_a_copy_of_a_copy_is_found_through_the_first_copy() -> None:
+    """A wire story (a), an outlet's version with a long passage of its own (b, near of a),
+    and a third outlet's cut of b (c): c holds too little of a to match it, but all of b.
+    A near copy is kept for matching, without joining its story's centroid."""
+    wire = _prose(1, 200)
+    own = wire + " " + _prose(2, 150)
+    cut = " ".join(own.split()[100:300])
+    out = decide_all([article("a", wire), article("b", own), article("c", cut)])
+    assert [(d.status, d.duplicate_of) for d in out] == [
+        ("unique", None),
+        ("near", "a"),
+        ("near", "b"),
+    ]
+    assert {d.story_id for d in out} == {"a"}
+
+
+def test_the_stored_entry_of_a_near_copy_can_be_matched_but_joins_no_centroid() -> None:
+    store: dict[str, object] = {}
+    decide_all([article("a", _prose(1, 200)), article("b", _prose(1, 200) + " more words")], store)
+    assert "k" in store["a:a"] and {"s", "h", "n"} <= store["a:b"].keys()
+    assert "k" not in store["a:b"]
+
+
+def test_containment_needs_the_resemblance_floor() -> None:
+    """Two fifths of a text, cut from it, are contained in it (resemblance ~0.4): a near copy
+    under the default floor, and not under a floor above its resemblance. The floor is what
+    keeps a chance agreement of 2 of 64 MinHash positions between a short text and one 20
+    times longer (containment 0.64-0.81 derived from it) from reading as a copy."""
+    whole = _prose(3, 300)
+    part = " ".join(whole.split()[:120])
+    fp = Fingerprinter()
+
+    def second_status(floor: float) -> tuple[str, dict[str, float] | None]:
+        dedup = Deduplicator(DedupSettings(near_containment_min_resemblance=floor), {})
+        for i, a in enumerate([article("w", whole), article("p", part)]):
+            decision = dedup.decide(a, fp.compute(a), ingested_at=T0 + timedelta(seconds=i))
+        return decision.status, decision.similarity
+
+    status, similarity = second_status(0.1)
+    assert status == "near" and similarity is not None
+    assert similarity["containment"] >= 0.75 and 0.1 <= similarity["resemblance"] < 0.6
+    assert second_status(similarity["resemblance"] + 0.01)[0] == "unique"
+
+
 def test_the_url_key_keeps_the_query_that_names_the_article() -> None:
     """Many sites name the article in the query: two stories of one site are not re-posts of
     each other (the development set has two such ESPN pages), while the scheme, `www.`, a

@@ -34,6 +34,9 @@ def test_flag_beats_env_beats_file(tmp_path):
         ({"SYNDIC_HEARTBEAT_INTERVAL_S": "30"}, "'heartbeat_interval_s' must be below"),
         ({"SYNDIC_PACK_ARTICLES": "0"}, "'pack_articles' must be from 1 to 1000"),
         ({"SYNDIC_PACK_ARTICLES": "1001"}, "'pack_articles' must be from 1 to 1000"),
+        ({"SYNDIC_NEAR_CONTAINMENT": "1.5"}, "'near_containment' must be from 0 to 1"),
+        ({"SYNDIC_STORY_THRESHOLD": "-0.1"}, "'story_threshold' must not be negative"),
+        ({"SYNDIC_MIN_NEAR_SHINGLES": "0"}, "'min_near_shingles' must be positive"),
     ],
 )
 def test_bad_values_name_the_setting(env, message):
@@ -67,3 +70,14 @@ def test_namespaced_runs_share_no_topic_or_group() -> None:
         assert settings.internal("sequenced") != Settings().internal("sequenced")
         assert all(getattr(settings, n) != getattr(Settings(), n) for n in names)
     assert not {getattr(one, n) for n in names} & {getattr(two, n) for n in names}
+
+
+def test_the_decision_s_thresholds_reach_the_core() -> None:
+    from syndic.batch import build_decider
+
+    settings = load_settings(
+        env={"SYNDIC_STORY_THRESHOLD": "0.4", "SYNDIC_NEAR_RESEMBLANCE": "0.7"}
+    )
+    dedup = build_decider(settings).deduplicator.settings
+    assert (dedup.story_threshold, dedup.near_resemblance) == (0.4, 0.7)
+    assert dedup.near_containment_min_resemblance == 0.1

@@ -37,6 +37,11 @@ class DedupSettings:
     allowed_lateness: timedelta = timedelta(hours=1)
     near_resemblance: float = 0.6
     near_containment: float = 0.75
+    # Containment is derived from the estimated Jaccard and the two sizes, so when one text is
+    # many times the other, a chance agreement of 2 of the 64 MinHash positions reads as a
+    # contained text (a truncated copy matched an unrelated article at 0.03 resemblance, 0.81
+    # containment). A text contained in another is at least this share of it to count.
+    near_containment_min_resemblance: float = 0.1
     min_near_shingles: int = 8
     story_threshold: float = 0.25
     story_half_life: timedelta = timedelta(hours=36)
@@ -140,11 +145,12 @@ class Deduplicator:
         moment = _epoch(entry["t"])
         self.expiry.push(moment, entry["q"], article_id)
         if entry.get("i"):
-            self.times[article_id] = moment
             self.by_hash[entry["h"]] = article_id
             if entry.get("u"):
                 self.by_url[entry["u"]] = article_id
             self.lsh.add(article_id, decode_signature(entry["s"]))
+        if "k" in entry:
+            self.times[article_id] = moment
             self.terms.add(article_id, *decode_term_arrays(entry["k"]))
 
     def decide(
@@ -179,7 +185,7 @@ class Deduplicator:
             late=late,
             story_match=via,
         )
-        self._remember(fingerprint, decision, indexed=match is None and not late)
+        self._remember(fingerprint, decision, kept=_kept_for(decision))
         return decision
 
     def _recall_decision(self, article_id: str) -> Decision | None:
@@ -196,8 +202,7 @@ class Deduplicator:
         event_time = parse_iso(decision.event_time)
         assert event_time is not None
         self._advance_watermark(event_time)
-        indexed = decision.status == "unique" and not decision.late
-        self._write_entry(fingerprint, decision, indexed=indexed)
+        self._write_entry(fingerprint, decision, kept=_kept_for(decision))
 
     def _place_in_stream(
         self, article: NormalizedArticle, ingested_at: datetime, watermark: datetime | None
@@ -269,9 +274,9 @@ class Deduplicator:
             contained = containment(jaccard, fingerprint.shingles, entry["n"])
             if entry["n"] < self.settings.min_near_shingles:
                 continue
-            passes = (
-                jaccard >= self.settings.near_resemblance
-                or contained >= self.settings.near_containment
+            passes = jaccard >= self.settings.near_resemblance or (
+                contained >= self.settings.near_containment
+                and jaccard >= self.settings.near_containment_min_resemblance
             )
             if passes and (best is None or entry["q"] < best[0]):
                 similarity = {
@@ -333,28 +338,31 @@ class Deduplicator:
         stored = self.store.get(f"d:{article_id}")
         return str(stored["story_id"]) if stored else article_id
 
-    def _remember(self, fingerprint: Fingerprint, decision: Decision, *, indexed: bool) -> None:
+    def _remember(self, fingerprint: Fingerprint, decision: Decision, *, kept: str | None) -> None:
         """The decision is written first: a stream store sends each write to a changelog in
         order, so after a crash in the middle of these writes, whatever of this article did
         reach the changelog includes its decision, and a redelivery recalls it."""
         self.store[f"d:{decision.article_id}"] = decision.to_dict()
-        self._write_entry(fingerprint, decision, indexed=indexed)
+        self._write_entry(fingerprint, decision, kept=kept)
 
-    def _write_entry(self, fingerprint: Fingerprint, decision: Decision, *, indexed: bool) -> None:
+    def _write_entry(
+        self, fingerprint: Fingerprint, decision: Decision, *, kept: str | None
+    ) -> None:
         """The article's window entry: its event time and place in the order, for expiry,
-        and, when it can be matched later, what a match needs."""
+        and what a later match needs (`_kept_for`)."""
         sequence = self.next_sequence
         self.next_sequence += 1
         entry: dict[str, Any] = {"t": decision.event_time, "q": sequence}
-        if indexed:
+        if kept is not None:
             entry.update(
                 i=1,
                 h=fingerprint.content_hash,
                 u=fingerprint.url,
                 s=encode_signature(fingerprint.signature),
                 n=fingerprint.shingles,
-                k=fingerprint.encoded_terms(),
             )
+        if kept == _AS_STORY_MEMBER:
+            entry["k"] = fingerprint.encoded_terms()
         self.store[f"a:{decision.article_id}"] = entry
         self._index(decision.article_id, entry)
 
@@ -375,6 +383,23 @@ class Deduplicator:
             del self.by_hash[entry["h"]]
         if entry.get("u") and self.by_url.get(entry["u"]) == article_id:
             del self.by_url[entry["u"]]
+
+
+_AS_STORY_MEMBER = "story member"
+_AS_COPY = "copy"
+
+
+def _kept_for(decision: Decision) -> str | None:
+    """What of an article later articles are compared with. A unique one is everything a
+    match needs, its story terms included. A near copy can be matched as a copy (content
+    hash, URL, MinHash) but joins no story's centroid: its story is its original's, and its
+    terms would weigh that story's twice. Syndication chains (an outlet re-edits a wire
+    copy, another cuts that one) need the copy itself: with only the first version kept, a
+    truncated copy of the second version was measured against the first, and missed. An
+    exact copy adds nothing its original lacks, and a late article is compared with nothing."""
+    if decision.late or decision.status == "exact":
+        return None
+    return _AS_COPY if decision.status == "near" else _AS_STORY_MEMBER
 
 
 # kept in the store by earlier versions: lookups, and the counters now derived on rebuild
