@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import chain, repeat
@@ -30,8 +31,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import regex
 import xxhash
 from wordfreq import get_frequency_dict, zipf_frequency
+from wordfreq.tokens import SPACELESS_EXPR
 
 from syndic.core.dedup.segment import SEGMENTED_LANGUAGES, segmented_words
 from syndic.core.dedup.shingle import hash_word
@@ -60,8 +63,9 @@ _PRIOR_LANGUAGES = (
     | SEGMENTED_LANGUAGES
 )
 _NOUNS_CAPITALISED = frozenset({"de"})
-# A key wordfreq's tokenizer leaves as it is, in every language with spaces between words
-_PLAIN_KEY = re.compile(r"[a-z]+")
+# Letters wordfreq's tokenizer keeps together only within their own script (Han, kana, Thai...):
+# a key that holds one of them may be split, so it never takes the short way (`_Prior._zipf_of`)
+_SPACELESS = regex.compile(f"[{SPACELESS_EXPR}]")
 _LEAST_FREQUENCY = 1e-9  # wordfreq's floor for zipf_frequency's default minimum of 0 Zipf
 
 
@@ -78,6 +82,7 @@ class _Prior:
         )
         self.capital_is_name = language not in _NOUNS_CAPITALISED
         self._frequencies: dict[str, float] | None = None
+        self._alphabet: frozenset[str] | None = None
         self._by_number = np.zeros(0, dtype=np.float64)  # NaN: not computed yet
         self._generation = -1
 
@@ -98,14 +103,30 @@ class _Prior:
         return found
 
     def _zipf_of(self, word: str) -> float:
-        """`zipf_frequency`, read straight from wordfreq's table for a plain lower-case word:
-        its tokenizer, which costs ~12 µs a call, leaves such a word as it is, and each article
-        brings a few keys the memos have not met (names above all)."""
-        if not self.segmented and _PLAIN_KEY.fullmatch(word):
-            if self._frequencies is None:
-                self._frequencies = get_frequency_dict(self.language, "best")
+        """`zipf_frequency`, read straight from wordfreq's table for a word of letters that
+        all occur in the table's own words: its tokenizer, which costs ~12 µs a call, leaves
+        such a word as it is, and each article brings a few keys the memos have not met (names
+        above all; in Russian or Arabic, in French or Polish with accents, most new keys).
+        What the tokenizer would change is not in its own output: letters it maps to others
+        (a Romanian cedilla, Arabic's tatweel, Serbian Cyrillic under `sh`, whose table is
+        Latin), capitals, combining marks. Every word of the tables and words made of their
+        letters give the same float both ways (tests/unit/test_terms_prior.py)."""
+        if not self.segmented and word.isalpha() and self._letters().issuperset(word):
+            assert self._frequencies is not None  # loaded with the letters
             return _zipf_of_frequency(self._frequencies.get(word, 0.0))
         return float(zipf_frequency(word, self.language))
+
+    def _letters(self) -> frozenset[str]:
+        """The letters of the table's most frequent words, but those of scripts written
+        without spaces and those that Unicode normalization or case folding would change
+        (half-width kana). Any subset of the letters would do (a word with another letter
+        takes the long way): the table is in order of frequency, and its first words hold a
+        language's letters at a tenth of the time all of them take (~0.25 s in Russian)."""
+        if self._alphabet is None:
+            self._frequencies = get_frequency_dict(self.language, "best")
+            common = "".join(itertools.islice(self._frequencies, _ALPHABET_WORDS))
+            self._alphabet = frozenset(c for c in set(common) if _kept_as_it_is(c))
+        return self._alphabet
 
     def _weight_of(self, key: str) -> float:
         """The IDF-like weight of a term, or 0 for a key that is no term (a one-letter word;
@@ -119,6 +140,17 @@ class _Prior:
         token of every sentence it is in: both depend on the token and the prior alone."""
         key = _key[token]
         return key, _kind_weight(token, key, False, self), _kind_weight(token, key, True, self)
+
+
+_ALPHABET_WORDS = 50_000
+
+
+def _kept_as_it_is(character: str) -> bool:
+    return (
+        character.isalpha()
+        and _SPACELESS.match(character) is None
+        and unicodedata.normalize("NFKC", character) == character == character.casefold()
+    )
 
 
 def _zipf_of_frequency(frequency: float) -> float:
