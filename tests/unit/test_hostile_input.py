@@ -57,3 +57,21 @@ def test_any_bytes_give_a_clean_event_or_a_dlq_record(value):
     assert ("dedup" in out) != ("reason" in out)
     if "reason" in out:
         assert out["reason"] in {r.value for r in RejectReason}
+
+
+@pytest.mark.parametrize("field", ["html", "text"])
+def test_a_page_of_too_many_elements_is_too_large_before_extraction(field):
+    """trafilatura takes ~17 µs an element: 250,000 one-word elements held a worker 4.4 s.
+    Counted before extraction, such a page goes to the dead-letter topic as `too_large`, in
+    `html` or as a page in `text`; a page of paragraphs of the same size is read."""
+    from syndic.core.normalize import Normalizer
+
+    crowded = f"<!DOCTYPE html><html><body>{'<b>' * 160_000}</body></html>"  # 480 KB
+    with pytest.raises(RejectedInput) as caught:
+        Normalizer().normalize({"id": "1", "source": "s", field: crowded})
+    assert caught.value.reason == RejectReason.TOO_LARGE
+    assert str(caught.value).endswith("html has 160005 tags")
+    prose = " ".join(f"word{i} is part of a sentence." for i in range(12))
+    paragraphs = "".join(f"<p>{prose} {i}</p>" for i in range(1_000))
+    page = f"<!DOCTYPE html><html><body><article>{paragraphs}</article></body></html>"
+    assert Normalizer().normalize({"id": "2", "source": "s", field: page}).text

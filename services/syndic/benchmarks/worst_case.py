@@ -23,6 +23,7 @@ import orjson
 
 from syndic.batch import build_decider, build_preparer
 from syndic.core.model import RejectedInput
+from syndic.core.normalize.normalizer import NormalizeSettings
 from syndic.settings import Settings
 
 _TEXT_CHARS = 490_000  # just below the normalizer's limit (max_text_chars)
@@ -50,12 +51,13 @@ def _page(text: str) -> str:
     return f"<html><body>{paragraphs * 3}</body></html>"
 
 
-def _tiny_elements(rng: random.Random) -> str:
-    """A page at the html limit made of one-word elements: trafilatura's pruning and
-    metadata passes are linear in the elements, so this is its slowest shape per byte."""
+def _tiny_elements(rng: random.Random, size: int) -> str:
+    """A page of one-word elements (two tags each, ~17 characters): trafilatura's pruning and
+    metadata passes are linear in the elements, so this is its slowest shape per byte. At
+    the html limit it has ~250,000 elements, over the tag limit (`max_html_tags`)."""
     words = _words(rng, string.ascii_lowercase, (2, 9)).split()
     body = "".join(f"<span>{word}</span>" for word in words * 2)
-    return f"<html><body>{body}"[:1_990_000] + "</body></html>"
+    return f"<html><body>{body}"[:size] + "</body></html>"
 
 
 _CYRILLIC = "абвгдежзийклмнопрстуфх"
@@ -84,7 +86,10 @@ def _cases(rng: random.Random) -> dict[str, Callable[[], dict[str, Any]]]:
         },
         "50,000-character lines": lambda: {"text": "\n".join(["x" * 49_000] * 10)},
         "html page of paragraphs": lambda: {"html": _page(_words(rng, latin, (2, 9)))},
-        "html, one-word elements": lambda: {"html": _tiny_elements(rng)},
+        "html, one-word elements": lambda: {"html": _tiny_elements(rng, 1_990_000)},
+        "html, the same to the tag limit": lambda: {
+            "html": _tiny_elements(rng, 17 * NormalizeSettings().max_html_tags // 2 - 1_000)
+        },
     }
 
 
