@@ -22,9 +22,9 @@ class NormalizeSettings:
 
     max_text_chars: int = 500_000
     max_html_chars: int = 2_000_000
-    # trafilatura's passes are linear in a page's elements at ~17 µs each: a 2 MB page of
-    # 250,000 one-word elements held a worker 4.4 s (BENCHMARKS.md, worst case). A news page
-    # has a few thousand; this many "<" is ~75,000 elements, about 1.3 s.
+    # trafilatura's passes are linear in a page's tags at ~19 µs each: a 2 MB page of 108,000
+    # one-word elements held a worker 4.4 s (BENCHMARKS.md, worst case). A news page has a
+    # few thousand elements; a page just under this many "<" takes ~2.7 s.
     max_html_tags: int = 150_000
     max_paragraphs: int = 2_000
     max_line_chars: int = 50_000
