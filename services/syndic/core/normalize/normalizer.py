@@ -24,7 +24,7 @@ class NormalizeSettings:
     max_html_chars: int = 2_000_000
     # trafilatura's passes are linear in a page's tags at ~19 µs each: a 2 MB page of 108,000
     # one-word elements held a worker 4.4 s (BENCHMARKS.md, worst case). A news page has a
-    # few thousand elements; a page just under this many "<" takes ~2.7 s.
+    # few thousand elements; a page of this many "<" takes ~3 s.
     max_html_tags: int = 150_000
     max_paragraphs: int = 2_000
     max_line_chars: int = 50_000
