@@ -137,6 +137,22 @@ def test_containment_needs_the_resemblance_floor() -> None:
     assert second_status(similarity["resemblance"] + 0.01)[0] == "unique"
 
 
+def test_the_window_keeps_a_digest_of_the_url_and_still_reads_a_stored_key() -> None:
+    """16 characters instead of the key; a window written by an earlier version, which kept
+    the key itself, still finds a re-post by its URL once rebuilt."""
+    store: dict[str, object] = {}
+    decide_all([article("a", BASE, url="https://www.x.com/news/p?q=1")], store)
+    stored = store["a:a"]["u"]
+    assert len(stored) == 16 and int(stored, 16) >= 0
+    store["a:a"]["u"] = url_key(canonical_url("https://www.x.com/news/p?q=1"))  # as before
+    again = decide_all(
+        [article("d", "completely different text " * 5, url="http://x.com/news/p?q=1")],
+        store,
+        start=1,
+    )
+    assert [(d.status, d.method, d.duplicate_of) for d in again] == [("exact", "url", "a")]
+
+
 def test_the_url_key_keeps_the_query_that_names_the_article() -> None:
     """Many sites name the article in the query: two stories of one site are not re-posts of
     each other (the development set has two such ESPN pages), while the scheme, `www.`, a
