@@ -97,6 +97,22 @@ def measure(
     return costs, store, full_collection()
 
 
+def _bytes_by_verdict(store: dict[str, object]) -> list[tuple[str, tuple[float, int]]]:
+    """Mean bytes of an article's two stored entries (keys and JSON values) by its verdict:
+    the mean over the window depends on how many copies a feed has, a unique article's own
+    share does not."""
+    sizes: dict[str, list[int]] = {}
+    for key, entry in store.items():
+        if not key.startswith("d:"):
+            continue
+        article_id = key[2:]
+        window_entry = store.get(f"a:{article_id}")
+        size = len(orjson.dumps({key: entry, f"a:{article_id}": window_entry})) - 2
+        status = str(entry["status"]) if isinstance(entry, dict) else "?"
+        sizes.setdefault(status, []).append(size)
+    return [(v, (sum(b) / len(b), len(b))) for v, b in sorted(sizes.items())]
+
+
 def full_collection() -> tuple[int, float]:
     """Objects the cyclic collector tracks, and the shortest of three full collections (ms)."""
     gc.collect()
@@ -130,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             entries = sum(1 for k in store if k.startswith("a:"))
             print(
                 f"store bytes/article={size / entries:.0f} ({size:,} bytes, {entries:,} articles)"
+            )
+            print(
+                "by verdict: "
+                + ", ".join(f"{v} {b:.0f} B ({n:,})" for v, (b, n) in _bytes_by_verdict(store))
             )
             print(f"gc: {tracked:,} tracked objects, a full collection takes {pause:.0f} ms")
     return 0
