@@ -202,12 +202,28 @@ def test_a_stored_decision_is_flat_and_untracked_and_the_nested_form_still_reads
     assert isinstance(stored, dict) and "similarity" not in stored
     assert stored["similarity_resemblance"] == out[1].similarity["resemblance"]
     assert not any(gc.is_tracked(store[k]) for k in ("d:c", "a:c", "d:a", "a:a"))
-    assert Decision.from_dict(stored) == out[1]
-    assert Decision.from_dict(orjson.loads(orjson.dumps(stored))) == out[1]
+    assert Decision.from_dict(stored, "c") == out[1]
+    assert Decision.from_dict(orjson.loads(orjson.dumps(stored)), "c") == out[1]
     nested = {k: v for k, v in stored.items() if not k.startswith("similarity_")}
     nested["similarity"] = dict(out[1].similarity)  # as earlier versions stored it
-    assert Decision.from_dict(nested) == out[1]
-    assert Decision.from_dict(store["d:a"]).similarity is None
+    assert Decision.from_dict(nested, "c") == out[1]
+    assert Decision.from_dict(store["d:a"], "a").similarity is None
+
+
+def test_a_stored_decision_leaves_out_what_its_key_and_the_defaults_say() -> None:
+    """The id is the key's, a story of its own and nulls are defaults: a unique article's
+    decision keeps only its verdict and event time. A decision stored whole by an earlier
+    version reads the same."""
+    store: dict[str, object] = {}
+    out = decide_all([article("a", BASE), article("c", BASE + " extra closing line here")], store)
+    assert store["d:a"] == {"status": "unique", "method": "none", "event_time": out[0].event_time}
+    assert store["d:c"]["story_id"] == "a" and "article_id" not in store["d:c"]
+    whole = {name: getattr(out[0], name) for name in out[0].__slots__}
+    assert Decision.from_dict(whole) == Decision.from_dict(store["d:a"], "a") == out[0]
+    again = decide_all([article("a", BASE)], {"d:a": whole, "a:a": store["a:a"]}, start=1)
+    assert again == [out[0]]  # a redelivery recalls the decision of the earlier form
+    with pytest.raises(ValueError, match="without its article's id"):
+        Decision.from_dict(store["d:a"])
 
 
 def test_redelivery_and_rebuild_give_same_decisions() -> None:

@@ -37,7 +37,7 @@ class MeasuredStore(MutableMapping[str, Any]):
         if key.startswith("a:"):
             self.articles += 1
         elif key.startswith("d:") and isinstance(value, dict):
-            self._stories[str(value.get("story_id"))] += 1
+            self._stories[str(value.get("story_id", key[2:]))] += 1  # absent: its own
 
     def _uncount(self, key: str) -> None:
         size = self._sizes.pop(key, None)
@@ -48,7 +48,7 @@ class MeasuredStore(MutableMapping[str, Any]):
             self.articles -= 1
         elif key.startswith("d:"):
             value = self.inner.get(key)
-            story = str(value.get("story_id")) if isinstance(value, dict) else None
+            story = str(value.get("story_id", key[2:])) if isinstance(value, dict) else None
             if story is not None:
                 self._stories[story] -= 1
                 if self._stories[story] <= 0:

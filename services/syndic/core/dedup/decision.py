@@ -51,6 +51,7 @@ class DedupSettings:
 
 
 _SIMILARITY = "similarity_"
+_LEFT_OUT = frozenset({"article_id", "similarity"})  # the key holds one, fields the other
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,20 +74,39 @@ class Decision:
         tracked by the garbage collector, one that holds a dict is: with a nested similarity,
         every copy's stored decision and its similarity were two more objects for each full
         collection to walk, most of the deciding worker's tracked objects with a large window
-        (`python -m syndic.benchmarks.dedup` prints them)."""
+        (`python -m syndic.benchmarks.dedup` prints them).
+
+        What the store's key and the defaults say is left out (`from_dict` puts it back): the
+        article's id, a story id that is the article's own, nulls and `late` false. A unique
+        article's state is then under 1 KB with ids of a UUID's length (its id was in it up to
+        four times)."""
         # built without the nested dict: a dict once tracked stays so until a collection
-        data = {name: getattr(self, name) for name in self.__slots__ if name != "similarity"}
+        data = {
+            name: value
+            for name in self.__slots__
+            if (value := getattr(self, name)) is not None
+            and name not in _LEFT_OUT
+            and not (name == "story_id" and value == self.article_id)
+            and not (name == "late" and value is False)
+        }
         for name, value in (self.similarity or {}).items():
             data[_SIMILARITY + name] = value
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Decision:
-        """Either stored form: flat (`to_dict`), or with a nested `similarity`, as earlier
-        versions stored it."""
+    def from_dict(cls, data: dict[str, Any], article_id: str | None = None) -> Decision:
+        """Any stored form: this version's (`to_dict`, with the id its key holds), or one of
+        earlier versions, which held every field, and before that a nested `similarity`."""
         fields = {k: v for k, v in data.items() if not k.startswith(_SIMILARITY)}
         flat = {k[len(_SIMILARITY) :]: v for k, v in data.items() if k.startswith(_SIMILARITY)}
         fields.setdefault("similarity", flat or None)
+        fields.setdefault("article_id", article_id)
+        if fields["article_id"] is None:
+            raise ValueError("a stored decision without its article's id")
+        fields.setdefault("story_id", fields["article_id"])
+        for name in ("duplicate_of", "story_score", "story_match"):
+            fields.setdefault(name, None)
+        fields.setdefault("late", False)
         return cls(**fields)
 
     def dedup_field(self) -> dict[str, Any]:
@@ -192,7 +212,7 @@ class Deduplicator:
 
     def _recall_decision(self, article_id: str) -> Decision | None:
         stored = self.store.get(f"d:{article_id}")
-        return Decision.from_dict(stored) if stored is not None else None
+        return Decision.from_dict(stored, article_id) if stored is not None else None
 
     def _restore_entry(self, fingerprint: Fingerprint, decision: Decision) -> None:
         """A batch's changelog leaves key by key in the order first written, so a crash can
@@ -338,7 +358,7 @@ class Deduplicator:
 
     def _story_of(self, article_id: str) -> str:
         stored = self.store.get(f"d:{article_id}")
-        return str(stored["story_id"]) if stored else article_id
+        return str(stored.get("story_id", article_id)) if stored else article_id
 
     def _remember(self, fingerprint: Fingerprint, decision: Decision, *, kept: str | None) -> None:
         """The decision is written first: a stream store sends each write to a changelog in
