@@ -410,8 +410,8 @@ class Deduplicator:
 
 def _url_digest(url_key: str) -> str:
     """What the window keeps of an article's URL key: its 64-bit digest, 16 characters against
-    ~90 for a key, a twelfth of a unique article's state (1,039 B on the benchmark's articles).
-    Only equality is asked of it; two keys agree by chance once in 2**64 pairs."""
+    ~90 for a key (a unique article's state: 1,039 → 977 B on the benchmark's articles). Only
+    equality is asked of it; two keys agree by chance once in 2**64 pairs."""
     return xxhash.xxh3_64_hexdigest(url_key.encode())
 
 
