@@ -120,8 +120,9 @@ class _Prior:
         """The letters of the table's most frequent words, but those of scripts written
         without spaces and those that Unicode normalization or case folding would change
         (half-width kana). Any subset of the letters would do (a word with another letter
-        takes the long way): the table is in order of frequency, and its first words hold a
-        language's letters at a tenth of the time all of them take (~0.25 s in Russian)."""
+        takes the long way): the table is in order of frequency, so its first words hold a
+        language's letters without a pass over all of them (loading the table itself is
+        most of a language's first use: ~0.25 s in Russian)."""
         if self._alphabet is None:
             self._frequencies = get_frequency_dict(self.language, "best")
             common = "".join(itertools.islice(self._frequencies, _ALPHABET_WORDS))
