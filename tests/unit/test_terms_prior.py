@@ -1,10 +1,10 @@
 """The prior's short way to a word's Zipf value gives wordfreq's own float.
 
-`_Prior._zipf_of` reads a word of the table's own letters straight from wordfreq's table
-instead of calling `zipf_frequency`, whose tokenizer costs ~12 µs a word. That is right only
-if the tokenizer leaves every such word as it is; here, for languages of each script and for
-those whose preprocessing rewrites letters, on the table's words, on made-up words of its
-letters, and on words with letters it would change.
+`_Prior._zipf_of` reads a word of the table's own letters straight from the language's word
+table (`wordtable.WordTable`) instead of tokenizing it as `zipf_frequency` does (~12 µs a
+word). That is right only if the tokenizer leaves every such word as it is; here, for
+languages of each script and for those whose preprocessing rewrites letters, on the table's
+words, on made-up words of its letters, and on words with letters it would change.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from syndic.core.dedup.terms import _prior
 
@@ -42,10 +42,9 @@ REWRITTEN = [
 )
 def test_the_short_way_gives_wordfreq_s_own_value(language: str) -> None:
     prior = _prior(language)
-    letters = sorted(prior._letters())
-    assert prior._frequencies is not None
+    letters = sorted(prior.table().letters)
     rng = random.Random(language)
-    table = rng.sample(list(prior._frequencies), 1_000)
+    table = rng.sample(list(get_frequency_dict(language)), 1_000)
     made_up = ["".join(rng.choices(letters, k=rng.randint(2, 9))) for _ in range(500)]
     words = table + made_up + REWRITTEN
     assert [prior._zipf_of(w) for w in words] == [zipf_frequency(w, language) for w in words]
@@ -54,6 +53,6 @@ def test_the_short_way_gives_wordfreq_s_own_value(language: str) -> None:
 
 
 def test_a_letter_the_tokenizer_rewrites_never_takes_the_short_way() -> None:
-    assert "ş" not in _prior("ro")._letters()  # wordfreq writes Romanian's comma below
-    assert "\u0640" not in _prior("ar")._letters()  # tatweel, which it removes
-    assert not {"с", "р", "б"} & _prior("sh")._letters()  # Serbian Cyrillic becomes Latin
+    assert "ş" not in _prior("ro").table().letters  # wordfreq writes Romanian's comma below
+    assert "\u0640" not in _prior("ar").table().letters  # tatweel, which it removes
+    assert not {"с", "р", "б"} & _prior("sh").table().letters  # Serbian Cyrillic becomes Latin

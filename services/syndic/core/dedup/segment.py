@@ -24,11 +24,11 @@ def segmented_words(text: str, language: str) -> list[str]:
     from wordfreq.tokens import tokenize
 
     if language == "zh":
-        _install_cacheless_jieba()
+        install_cacheless_jieba()
     return [word for word in tokenize(text, language) if not word.isspace()]
 
 
-def _install_cacheless_jieba() -> None:
+def install_cacheless_jieba() -> None:
     import wordfreq.chinese as chinese
 
     if chinese.jieba_tokenizer is None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import chain, repeat
@@ -31,13 +30,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import regex
 import xxhash
-from wordfreq import get_frequency_dict, zipf_frequency
-from wordfreq.tokens import SPACELESS_EXPR
 
 from syndic.core.dedup.segment import SEGMENTED_LANGUAGES, segmented_words
 from syndic.core.dedup.shingle import hash_word
+from syndic.core.dedup.wordtable import WordTable
 from syndic.core.memo import BoundedMemo
 from syndic.core.normalize.hygiene import form_of_chunk
 
@@ -63,10 +60,6 @@ _PRIOR_LANGUAGES = (
     | SEGMENTED_LANGUAGES
 )
 _NOUNS_CAPITALISED = frozenset({"de"})
-# Letters wordfreq's tokenizer keeps together only within their own script (Han, kana, Thai...):
-# a key that holds one of them may be split, so it never takes the short way (`_Prior._zipf_of`)
-_SPACELESS = regex.compile(f"[{SPACELESS_EXPR}]")
-_LEAST_FREQUENCY = 1e-9  # wordfreq's floor for zipf_frequency's default minimum of 0 Zipf
 
 
 class _Prior:
@@ -81,8 +74,7 @@ class _Prior:
             self._bonus_of, maxsize=100_000
         )
         self.capital_is_name = language not in _NOUNS_CAPITALISED
-        self._frequencies: dict[str, float] | None = None
-        self._alphabet: frozenset[str] | None = None
+        self._table: WordTable | None = None  # loaded on the first key not yet weighed
         self._by_number = np.zeros(0, dtype=np.float64)  # NaN: not computed yet
         self._generation = -1
 
@@ -103,31 +95,14 @@ class _Prior:
         return found
 
     def _zipf_of(self, word: str) -> float:
-        """`zipf_frequency`, read straight from wordfreq's table for a word of letters that
-        all occur in the table's own words: its tokenizer, which costs ~12 µs a call, leaves
-        such a word as it is, and each article brings a few keys the memos have not met (names
-        above all; in Russian or Arabic, in French or Polish with accents, most new keys).
-        What the tokenizer would change is not in its own output: letters it maps to others
-        (a Romanian cedilla, Arabic's tatweel, Serbian Cyrillic under `sh`, whose table is
-        Latin), capitals, combining marks. Every word of the tables and words made of their
-        letters give the same float both ways (tests/unit/test_terms_prior.py)."""
-        if not self.segmented and word.isalpha() and self._letters().issuperset(word):
-            assert self._frequencies is not None  # loaded with the letters
-            return _zipf_of_frequency(self._frequencies.get(word, 0.0))
-        return float(zipf_frequency(word, self.language))
+        """`zipf_frequency(word, language)`, from the language's compact table
+        (`wordtable`), not from the dict wordfreq would keep for it."""
+        return self.table().zipf(word)
 
-    def _letters(self) -> frozenset[str]:
-        """The letters of the table's most frequent words, but those of scripts written
-        without spaces and those that Unicode normalization or case folding would change
-        (half-width kana). Any subset of the letters would do (a word with another letter
-        takes the long way): the table is in order of frequency, so its first words hold a
-        language's letters without a pass over all of them (loading the table itself is
-        most of a language's first use: ~0.25 s in Russian)."""
-        if self._alphabet is None:
-            self._frequencies = get_frequency_dict(self.language, "best")
-            common = "".join(itertools.islice(self._frequencies, _ALPHABET_WORDS))
-            self._alphabet = frozenset(c for c in set(common) if _kept_as_it_is(c))
-        return self._alphabet
+    def table(self) -> WordTable:
+        if self._table is None:
+            self._table = WordTable(self.language, short_way=not self.segmented)
+        return self._table
 
     def _weight_of(self, key: str) -> float:
         """The IDF-like weight of a term, or 0 for a key that is no term (a one-letter word;
@@ -141,25 +116,6 @@ class _Prior:
         token of every sentence it is in: both depend on the token and the prior alone."""
         key = _key[token]
         return key, _kind_weight(token, key, False, self), _kind_weight(token, key, True, self)
-
-
-_ALPHABET_WORDS = 50_000
-
-
-def _kept_as_it_is(character: str) -> bool:
-    return (
-        character.isalpha()
-        and _SPACELESS.match(character) is None
-        and unicodedata.normalize("NFKC", character) == character == character.casefold()
-    )
-
-
-def _zipf_of_frequency(frequency: float) -> float:
-    """wordfreq's own rounding (3 significant digits, then 2 decimals of Zipf), step by step,
-    so the result is the float `zipf_frequency` gives."""
-    kept = max(frequency, _LEAST_FREQUENCY)
-    rounded = round(kept, math.floor(-math.log(kept, 10)) + 3)
-    return round(math.log(rounded, 10) + 9, 2)
 
 
 _PRIORS: dict[str, _Prior] = {}
