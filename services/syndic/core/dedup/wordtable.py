@@ -1,28 +1,31 @@
-"""A language's word frequencies from wordfreq's own data, in about 10 bytes a word.
+"""A language's word frequencies from wordfreq's own data, in 8 bytes a word.
 
 wordfreq keeps a language it is asked about as a dict of every word of its list, with the
 list of frequency buckets the dict was made from cached beside it: 35 MB of a process's
 memory for English's 321,180 words, 65 MB for German's 634,502 and 120 MB for Russian's
 713,447 (RSS, one-off measurement). A worker loads the list of every language it meets, so
 the first article in a new language, or one the detector misreads, made its memory jump by
-that much for good. Here each word is a 63-bit hash in a sorted array, with its bucket
-beside it (3.2 MB for English), and `WordTable.zipf` does what `wordfreq.zipf_frequency`
+that much for good. Here each word is one integer of a sorted array, its 53-bit hash and
+then its bucket (2.6 MB for English), and `WordTable.zipf` does what `wordfreq.zipf_frequency`
 does on top of it (tokenize, fold digits, combine the tokens, round), so that it gives the
 same float: tests/unit/test_word_table.py compares the two.
 """
 
 from __future__ import annotations
 
+import gzip
 import math
 import unicodedata
-from itertools import chain
+from collections.abc import Callable, Iterator
+from itertools import chain, islice
 
 import langcodes
+import msgpack
 import numpy as np
 import numpy.typing as npt
 import regex
 import xxhash
-from wordfreq import INFERRED_SPACE_FACTOR, available_languages, cB_to_freq, read_cBpack
+from wordfreq import INFERRED_SPACE_FACTOR, available_languages, cB_to_freq
 from wordfreq.language_info import get_language_info
 from wordfreq.numbers import digit_freq, smash_numbers
 from wordfreq.tokens import SPACELESS_EXPR, lossy_tokenize
@@ -37,10 +40,17 @@ _SPACELESS = regex.compile(f"[{SPACELESS_EXPR}]")
 _ALPHABET_WORDS = 50_000
 
 
+_BUCKET_BITS = 10  # wordfreq's buckets are centibels from 0 down to the list's floor (-800)
+_BUCKET_MASK = (1 << _BUCKET_BITS) - 1
+_HASH_BITS = 63 - _BUCKET_BITS
+
+
 def _hash(word: str) -> int:
-    """63 bits of xxh3: a Python int at or above 2**63 makes numpy's `searchsorted` convert
-    through objects, ~50 µs a lookup against ~0.6."""
-    return xxhash.xxh3_64_intdigest(word.encode()) >> 1
+    """53 bits of xxh3, so that a word's key (its hash, then its bucket) stays below 2**63: a
+    Python int at or above it makes numpy's `searchsorted` convert through objects, ~50 µs a
+    lookup against ~0.6. A word not listed matches a listed one's hash with a chance of
+    ~1e-10 (a million words); two listed words that share one are kept apart (`_indexed`)."""
+    return xxhash.xxh3_64_intdigest(word.encode()) >> (64 - _HASH_BITS)
 
 
 class WordTable:
@@ -52,26 +62,28 @@ class WordTable:
         self._jieba = get_language_info(language)["tokenizer"] == "jieba"
         if self._jieba:  # its tokenizer segments with jieba, which would write a cache file
             install_cacheless_jieba()
-        buckets = read_cBpack(_list_path(language))
-        self._frequencies = np.array([cB_to_freq(-index) for index in range(len(buckets))])
-        self._hashes, self._buckets, self._shared = _indexed(buckets)
+        path = _list_path(language)
+        self._keys, self._shared = _indexed(lambda: _buckets_of(path))
+        self._frequencies = [cB_to_freq(-bucket) for bucket in range(_BUCKET_MASK + 1)]
         # the letters of the list's most frequent words: a word of them alone is in the form
         # the tokenizer would leave it in (`zipf`); none when the language's words need a
         # segmenter to be found at all
-        self.letters = _letters_of(buckets) if short_way else frozenset()
+        self.letters = _letters_of(_buckets_of(path)) if short_way else frozenset()
 
     @property
     def nbytes(self) -> int:
-        return self._hashes.nbytes + self._buckets.nbytes + self._frequencies.nbytes
+        return self._keys.nbytes
 
     def frequency(self, word: str) -> float:
         shared = self._shared.get(word)
         if shared is not None:
             return shared
-        key = _hash(word)
-        place = int(self._hashes.searchsorted(key))
-        if place < self._hashes.size and int(self._hashes[place]) == key:
-            return float(self._frequencies[self._buckets[place]])
+        hashed = _hash(word) << _BUCKET_BITS
+        place = int(self._keys.searchsorted(hashed))
+        if place < self._keys.size:
+            key = int(self._keys[place])
+            if key >> _BUCKET_BITS == hashed >> _BUCKET_BITS:
+                return self._frequencies[key & _BUCKET_MASK]
         return 0.0
 
     def zipf(self, word: str) -> float:
@@ -126,45 +138,69 @@ def _list_path(language: str) -> str:
     return available[best]
 
 
+def _buckets_of(path: str) -> Iterator[list[str]]:
+    """The words of a wordfreq list, one bucket (a centibel of frequency) at a time, as
+    `wordfreq.read_cBpack` reads them. Read whole, a list's words are all in memory at once,
+    and the arenas they leave behind kept ~17 MB of a worker's memory after English's table
+    was built from them (RSS, one-off measurement)."""
+    with gzip.open(path, "rb") as packed:
+        unpacker = msgpack.Unpacker(packed, raw=False)
+        count = unpacker.read_array_header()
+        header = unpacker.unpack()
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != "cB"
+            or header.get("version") != 1
+        ):
+            raise ValueError(f"unexpected header in {path}: {header!r}")
+        for _ in range(count - 1):
+            yield unpacker.unpack()
+
+
 def _indexed(
-    buckets: list[list[str]],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint16], dict[str, float]]:
-    """The words' hashes, sorted, each with its bucket. A word listed in two buckets keeps the
-    later one, as in wordfreq's dict, which assigns the buckets in order. Two different words
-    with one hash (not seen in any list; ~5e-8 for a list of a million words) go to a small
-    dict instead, by word, so neither answers for the other."""
-    words = list(chain.from_iterable(buckets))
-    hashes = np.fromiter(map(_hash, words), np.int64, len(words))
-    bucket_of = np.repeat(np.arange(len(buckets), dtype=np.uint16), [len(b) for b in buckets])
-    order = hashes.argsort(kind="stable")  # within equal hashes, the words' own order
-    hashes, bucket_of = hashes[order], bucket_of[order]
-    last = np.ones(hashes.size, dtype=bool)
+    read: Callable[[], Iterator[list[str]]],
+) -> tuple[npt.NDArray[np.int64], dict[str, float]]:
+    """Each word's key, its hash and then its bucket (the bucket's index in `read()`), sorted.
+    A word listed in two buckets keeps the later one, as in wordfreq's dict, which assigns the
+    buckets in order. Two different words with one hash (~5e-5 for a list of a million words)
+    go to a small dict instead, by word, so neither answers for the other. No list has a word
+    twice, so the words are read a second time only for that."""
+    keys_of: list[npt.NDArray[np.int64]] = []
+    for bucket, words in enumerate(read()):
+        if bucket > _BUCKET_MASK:
+            raise ValueError(f"a word list with more than {_BUCKET_MASK + 1} buckets")
+        hashes = np.fromiter(map(_hash, words), np.int64, len(words))
+        hashes <<= _BUCKET_BITS
+        hashes |= bucket
+        keys_of.append(hashes)
+    keys = np.concatenate(keys_of) if keys_of else np.zeros(0, np.int64)
+    keys.sort()  # by hash, then by bucket
+    hashes = keys >> _BUCKET_BITS
+    last = np.ones(keys.size, dtype=bool)  # of each run of one hash
     np.not_equal(hashes[1:], hashes[:-1], out=last[:-1])
     shared: dict[str, float] = {}
-    repeated = (~last).nonzero()[0]
-    if repeated.size:
+    if not last.all():
+        repeated = set(hashes[~last].tolist())
         runs: dict[int, dict[str, int]] = {}  # hash -> word -> its latest bucket
-        for place in np.union1d(repeated, repeated + 1).tolist():
-            run = runs.setdefault(int(hashes[place]), {})
-            word = words[int(order[place])]
-            run[word] = max(run.get(word, 0), int(bucket_of[place]))
+        for bucket, words in enumerate(read()):
+            for word in words:
+                if _hash(word) in repeated:
+                    runs.setdefault(_hash(word), {})[word] = bucket
         for run in runs.values():
             if len(run) > 1:  # different words: each answers by name
                 shared.update((word, cB_to_freq(-bucket)) for word, bucket in run.items())
-    return hashes[last], bucket_of[last], shared
+    return keys[last], shared
 
 
-def _letters_of(buckets: list[list[str]]) -> frozenset[str]:
+def _letters_of(buckets: Iterator[list[str]]) -> frozenset[str]:
     """The letters of the list's most frequent words, but those of scripts written without
     spaces and those that Unicode normalization or case folding would change (half-width
     kana). Any subset of the letters would do (a word with another letter takes the long way):
     the list is in order of frequency, so its first words hold a language's letters."""
-    seen: set[str] = set()
-    for word in chain.from_iterable(buckets):
-        seen.add(word)
-        if len(seen) >= _ALPHABET_WORDS:
-            break
-    return frozenset(c for c in set("".join(seen)) if _kept_as_it_is(c))
+    letters: set[str] = set()
+    for word in islice(chain.from_iterable(buckets), _ALPHABET_WORDS):
+        letters.update(word)
+    return frozenset(c for c in letters if _kept_as_it_is(c))
 
 
 def _kept_as_it_is(character: str) -> bool:
