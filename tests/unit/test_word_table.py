@@ -66,3 +66,7 @@ def test_a_table_is_small_and_wordfreq_keeps_no_list_of_its_own() -> None:
     assert table.nbytes <= 8 * words
     assert wordfreq.get_frequency_list.cache_info().currsize == lists.currsize
     assert get_frequency_dict.cache_info().currsize == dicts.currsize
+
+
+def test_the_words_by_frequency_are_wordfreq_s_own_order() -> None:
+    assert list(wordtable.words_by_frequency("fr")) == list(wordfreq.iter_wordlist("fr"))

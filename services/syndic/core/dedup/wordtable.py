@@ -138,6 +138,12 @@ def _list_path(language: str) -> str:
     return available[best]
 
 
+def words_by_frequency(language: str) -> Iterator[str]:
+    """`wordfreq.iter_wordlist(language)`, the list's words in its order (by frequency, then
+    alphabetically), read as it goes instead of kept by wordfreq for the rest of the process."""
+    return chain.from_iterable(_buckets_of(_list_path(language)))
+
+
 def _buckets_of(path: str) -> Iterator[list[str]]:
     """The words of a wordfreq list, one bucket (a centibel of frequency) at a time, as
     `wordfreq.read_cBpack` reads them. Read whole, a list's words are all in memory at once,
