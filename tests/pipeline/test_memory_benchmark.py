@@ -1,0 +1,39 @@
+"""The in-process memory run measures the stages, not the generator that feeds them."""
+
+from __future__ import annotations
+
+import subprocess
+
+import orjson
+import pytest
+
+from syndic.benchmarks import memory
+from syndic.benchmarks.articles import ArticleGenerator
+
+
+def test_the_articles_come_from_a_child_process_in_the_generator_s_order() -> None:
+    values = list(memory._values_from_a_child(40, seed=3))
+    expected = [a.value() for a in ArticleGenerator(seed=3).iterate(40)]
+    assert values == expected
+    assert orjson.loads(values[0])["id"]
+
+
+def test_a_run_stopped_early_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    children: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    def recorded(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        children.append(real(*args, **kwargs))  # type: ignore[call-overload]
+        return children[-1]
+
+    monkeypatch.setattr(memory.subprocess, "Popen", recorded)
+    values = memory._values_from_a_child(100_000)
+    assert next(values)
+    values.close()
+    assert children and children[0].returncode is not None
+
+
+def test_the_run_samples_the_stages_as_it_goes() -> None:
+    result = memory.run(300, 24.0, 100)
+    assert [s["articles"] for s in result["samples"]] == [100, 200, 300]
+    assert result["samples"][-1]["window_articles"] == 300  # a 24 h window keeps them all
