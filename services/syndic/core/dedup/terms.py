@@ -60,6 +60,15 @@ _PRIOR_LANGUAGES = (
     | SEGMENTED_LANGUAGES
 )
 _NOUNS_CAPITALISED = frozenset({"de"})
+# The memos' bounds. A worker meets new names all the time, so its memos fill up to their
+# bounds and stay there, and the bounds are what memory they may take. At 200,000 and
+# 100,000 keys these memos took ~78 MB full (one-off, made-up words), and a live worker's were
+# still filling after 200,000 articles (BENCHMARKS.md, memory). A miss costs 0.3 µs
+# (`_key`, `_term_hash`) to 2 µs (a Zipf value from the table), and the prepare stage took
+# the same time over 30,000 articles with these bounds (one-off, 0.765-0.779 ms per article
+# both ways): the chunk table and the vocabulary's weight array answer most lookups first.
+_WORD_MEMO = 50_000
+_CHEAP_MEMO = 20_000
 
 
 class _Prior:
@@ -68,10 +77,10 @@ class _Prior:
     def __init__(self, language: str) -> None:
         self.language = language
         self.segmented = language in SEGMENTED_LANGUAGES
-        self.zipf: BoundedMemo[str, float] = BoundedMemo(self._zipf_of, maxsize=200_000)
-        self.weight: BoundedMemo[str, float] = BoundedMemo(self._weight_of, maxsize=200_000)
+        self.zipf: BoundedMemo[str, float] = BoundedMemo(self._zipf_of, maxsize=_WORD_MEMO)
+        self.weight: BoundedMemo[str, float] = BoundedMemo(self._weight_of, maxsize=_WORD_MEMO)
         self.bonus: BoundedMemo[str, tuple[str, float, float]] = BoundedMemo(
-            self._bonus_of, maxsize=100_000
+            self._bonus_of, maxsize=_WORD_MEMO
         )
         self.capital_is_name = language not in _NOUNS_CAPITALISED
         self._table: WordTable | None = None  # loaded on the first key not yet weighed
@@ -136,7 +145,7 @@ def _key_of(token: str) -> str:
     return key.strip("'")
 
 
-_key: BoundedMemo[str, str] = BoundedMemo(_key_of, maxsize=200_000)
+_key: BoundedMemo[str, str] = BoundedMemo(_key_of, maxsize=_CHEAP_MEMO)
 
 
 _GENERATIONS = itertools.count()
@@ -228,7 +237,7 @@ def _hash_term(term: str) -> int:
     return xxhash.xxh32_intdigest(term.encode())
 
 
-_term_hash: BoundedMemo[str, int] = BoundedMemo(_hash_term, maxsize=100_000)
+_term_hash: BoundedMemo[str, int] = BoundedMemo(_hash_term, maxsize=_CHEAP_MEMO)
 
 
 # the keys (by index) and their weights
