@@ -8,6 +8,7 @@ and combining on top of it: the floats must be the same, or story weights would 
 from __future__ import annotations
 
 import random
+import unicodedata
 
 import pytest
 import wordfreq
@@ -70,3 +71,28 @@ def test_a_table_is_small_and_wordfreq_keeps_no_list_of_its_own() -> None:
 
 def test_the_words_by_frequency_are_wordfreq_s_own_order() -> None:
     assert list(wordtable.words_by_frequency("fr")) == list(wordfreq.iter_wordlist("fr"))
+
+
+@pytest.mark.parametrize("language", ["hi", "bn", "ta", "el", "fr", "tr"])
+def test_words_with_combining_marks_take_the_short_way_and_give_the_same_float(
+    language: str,
+) -> None:
+    table = WordTable(language)
+    marks = sorted(c for c in table.letters if not c.isalpha())
+    rng = random.Random(language)
+    letters = sorted(table.letters)
+    made_up = ["".join(rng.choices(letters, k=rng.randint(2, 9))) for _ in range(2_000)]
+    words = rng.sample(list(get_frequency_dict(language)), 1_000) + made_up
+    words += ["e\u0301te", "\u0301abc", "q\u0301x"]  # composes; starts with a mark; neither
+    # listed words written decomposed (Bengali's o-sign as its two halves, Greek's accents):
+    # made of the list's letters and marks, but read as their composed form
+    decomposed = [unicodedata.normalize("NFD", w) for w in words[:1_000]]
+    decomposed = [d for d in decomposed if d != unicodedata.normalize("NFC", d)]
+    words += decomposed
+    assert [table.zipf(w) for w in words] == [zipf_frequency(w, language) for w in words]
+    if language == "bn":
+        assert len(decomposed) > 100
+    if language in {"hi", "bn", "ta"}:  # vowel signs are marks: most words hold one
+        assert len(marks) >= 10
+        with_marks = [w for w in words if not w.isalpha() and set(w) <= table.letters]
+        assert len(with_marks) > len(words) / 2

@@ -92,9 +92,15 @@ class WordTable:
         is, and each article brings a few words no memo has met (names above all; in Russian
         or Arabic, in French or Polish with accents, most of them). What the tokenizer would
         change is not in its own output: letters it maps to others (a Romanian cedilla,
-        Arabic's tatweel, Serbian Cyrillic under `sh`, whose list is Latin), capitals,
-        combining marks. Any other word is tokenized as `wordfreq._word_frequency` does it."""
-        if word.isalpha() and self.letters.issuperset(word):
+        Arabic's tatweel, Serbian Cyrillic under `sh`, whose list is Latin), capitals.
+
+        The scripts of India write vowels as combining marks after a letter, so most of their
+        words are not `isalpha()`: such a word takes the short way too when it starts with a
+        letter and Unicode normalization leaves it as it is (it would compose an `e` and a
+        combining acute). Any other word is tokenized as `wordfreq._word_frequency` does it."""
+        if self.letters.issuperset(word) and (
+            word.isalpha() or (word[:1].isalpha() and unicodedata.is_normalized("NFKC", word))
+        ):
             return _zipf_of_frequency(self.frequency(word))
         return _zipf_of_frequency(self._tokens_frequency(word))
 
@@ -199,19 +205,23 @@ def _indexed(
 
 
 def _letters_of(buckets: Iterator[list[str]]) -> frozenset[str]:
-    """The letters of the list's most frequent words, but those of scripts written without
-    spaces and those that Unicode normalization or case folding would change (half-width
-    kana). Any subset of the letters would do (a word with another letter takes the long way):
-    the list is in order of frequency, so its first words hold a language's letters."""
+    """The letters and combining marks of the list's most frequent words, but those of
+    scripts written without spaces and those that Unicode normalization or case folding would
+    change (half-width kana). Any subset of them would do (a word with another character
+    takes the long way): the list is in order of frequency, so its first words hold a
+    language's letters."""
     letters: set[str] = set()
     for word in islice(chain.from_iterable(buckets), _ALPHABET_WORDS):
         letters.update(word)
     return frozenset(c for c in letters if _kept_as_it_is(c))
 
 
+_MARKS = frozenset({"Mn", "Mc"})  # combining marks: a vowel sign, a nukta, an accent
+
+
 def _kept_as_it_is(character: str) -> bool:
     return (
-        character.isalpha()
+        (character.isalpha() or unicodedata.category(character) in _MARKS)
         and _SPACELESS.match(character) is None
         and unicodedata.normalize("NFKC", character) == character == character.casefold()
     )
