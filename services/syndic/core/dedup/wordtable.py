@@ -43,6 +43,7 @@ _ALPHABET_WORDS = 50_000
 _BUCKET_BITS = 10  # wordfreq's buckets are centibels from 0 down to the list's floor (-800)
 _BUCKET_MASK = (1 << _BUCKET_BITS) - 1
 _HASH_BITS = 63 - _BUCKET_BITS
+_FREQUENCY_OF_BUCKET = tuple(cB_to_freq(-bucket) for bucket in range(_BUCKET_MASK + 1))
 
 
 def _hash(word: str) -> int:
@@ -64,7 +65,6 @@ class WordTable:
             install_cacheless_jieba()
         path = _list_path(language)
         self._keys, self._shared = _indexed(lambda: _buckets_of(path))
-        self._frequencies = [cB_to_freq(-bucket) for bucket in range(_BUCKET_MASK + 1)]
         # the letters of the list's most frequent words: a word of them alone is in the form
         # the tokenizer would leave it in (`zipf`); none when the language's words need a
         # segmenter to be found at all
@@ -83,7 +83,7 @@ class WordTable:
         if place < self._keys.size:
             key = int(self._keys[place])
             if key >> _BUCKET_BITS == hashed >> _BUCKET_BITS:
-                return self._frequencies[key & _BUCKET_MASK]
+                return _FREQUENCY_OF_BUCKET[key & _BUCKET_MASK]
         return 0.0
 
     def zipf(self, word: str) -> float:
