@@ -92,6 +92,49 @@ def test_the_caption_hint_is_a_substring_test(line: str) -> None:
     assert rules._may_be_caption(line) == any(w in lowered for w in rules._CAPTION_WORDS)
 
 
+# The caption pattern as one unanchored search, before it was split into its start and end forms.
+_PLAIN_CAPTION = re.compile(
+    r"^(?:file\s?[-–—]|\(?(?:photo|image|picture|illustration)s?(?: credit)?\s?[:/])|"
+    r"\([^()]{0,40}\b(?:photo|image|picture)s?\b[^()]{0,80}\)\W{0,2}$|"
+    r"^(?:image|photo|picture) (?:source|caption|credit)s?\s?[,:]|"
+    r"(?:photo|image)(?: credit)?\s?:\s?[^.]{1,60}$",
+    re.IGNORECASE,
+)
+CAPTIONISH = st.lists(
+    st.sampled_from(
+        ["Photo", "IMAGE", "pictures", "file", "credit", ":", "/", "-", "(", ")", ").", "x" * 30,
+         "the", "source", ",", " ", ".", "\n", "Reuters"]
+    ),
+    max_size=40,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(CAPTIONISH, TEXT))
+def test_the_caption_test_is_the_whole_pattern_search(line: str) -> None:
+    assert rules._is_caption(line) == (_PLAIN_CAPTION.search(line) is not None)
+
+
+def test_the_caption_test_finds_each_form() -> None:
+    for line in (
+        "FILE - A man walks past the court.",
+        "Photo: Jane Doe",
+        "(Photo by J. Doe / Reuters)",
+        "Image caption, The bridge at night",
+        "A view of the bridge at dusk. (Photo: J. Doe)",
+        "The harbour at dawn. Photo credit: Port Authority",
+    ):
+        assert rules._is_caption(line), line
+    assert not rules._is_caption("He filed the photos with the court on Monday, his lawyer said.")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(TEXT, st.sampled_from(["a@b.co", "[email protected]", "mail me at x@y.org"])))
+def test_the_email_gate_spares_only_lines_the_pattern_cannot_match(line: str) -> None:
+    if "@" not in line and "[" not in line:
+        assert rules._EMAIL.search(line) is None
+
+
 def _plain_story_terms(text: str, language: str) -> dict[int, float]:
     """`terms.story_terms` as its docstrings define it, one token at a time, in Python floats."""
     prior = terms._prior(language)

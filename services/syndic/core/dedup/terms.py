@@ -454,7 +454,7 @@ class _ChunkTable:
 
     def _add(self, chunk: str) -> int:
         tokens = _TOKEN.findall(chunk.replace("\u2019", "'"))
-        marked = tuple(token for token in tokens if token[0].isupper() or token[0].isdigit())
+        marked = tuple([token for token in tokens if token[0].isupper() or token[0].isdigit()])
         row = len(self.rows)  # the chunk is added to `rows` once this returns
         self.marked.append(row, marked)
         self.terms.append([_vocabulary.number(_key[token]) for token in tokens])

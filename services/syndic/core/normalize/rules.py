@@ -45,10 +45,17 @@ _MASTHEAD = re.compile(
     r"(?:\w+ ){0,3}registration (?:no|number)|reg\. no|phone|tel|fax|address)\b.{0,120}$",
     _I,
 )
-_CAPTION = re.compile(
-    r"^(?:file\s?[-–—]|\(?(?:photo|image|picture|illustration)s?(?: credit)?\s?[:/])|"
+# A caption line: a label at its start, or a credit in parentheses or after "photo:" at its end.
+# Only the end forms need an unanchored search, and each needs a ")" among the last three
+# characters or a ":" among the last 63 (what follows the colon is at most 61): a prose line
+# that names a photo is spared a search tried at each of its hundreds of positions (~24 µs).
+_CAPTION_START = re.compile(
+    r"(?:file\s?[-–—]|\(?(?:photo|image|picture|illustration)s?(?: credit)?\s?[:/])|"
+    r"(?:image|photo|picture) (?:source|caption|credit)s?\s?[,:]",
+    _I,
+)
+_CAPTION_END = re.compile(
     r"\([^()]{0,40}\b(?:photo|image|picture)s?\b[^()]{0,80}\)\W{0,2}$|"
-    r"^(?:image|photo|picture) (?:source|caption|credit)s?\s?[,:]|"
     r"(?:photo|image)(?: credit)?\s?:\s?[^.]{1,60}$",
     _I,
 )
@@ -65,15 +72,26 @@ _BYLINE = re.compile(
 
 
 _CAPTION_WORDS = ("photo", "image", "picture", "illustration", "file")
-# Whether the lower-cased line contains one of the words: one scan in C (re skips to the
-# words' first letters), not a generator over the words.
-_CAPTION_WORD = re.compile("|".join(_CAPTION_WORDS))
 
 
 def _may_be_caption(line: str) -> bool:
     """Every caption form names one of these words: a substring test spares most lines the
-    unanchored caption pattern."""
-    return _CAPTION_WORD.search(line.lower()) is not None
+    caption patterns. Five substring scans in C (`in`) take half the time of one regex
+    alternation over the lower-cased line."""
+    lowered = line.lower()
+    return (
+        "photo" in lowered
+        or "image" in lowered
+        or "picture" in lowered
+        or "illustration" in lowered
+        or "file" in lowered
+    )
+
+
+def _is_caption(line: str) -> bool:
+    return _CAPTION_START.match(line) is not None or (
+        (")" in line[-3:] or ":" in line[-63:]) and _CAPTION_END.search(line) is not None
+    )
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -82,7 +100,7 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if len(line) > MAX_CAPTION_LINE:
         return False
-    if _may_be_caption(line) and _CAPTION.search(line) is not None:
+    if _may_be_caption(line) and _is_caption(line):
         return True
     if len(line) > MAX_RULE_LINE:
         return False
@@ -91,7 +109,7 @@ def is_boilerplate_line(line: str) -> bool:
         _WIDGET.match(line) is not None
         or _URL_LINE.match(line) is not None
         or (words <= 20 and _COPYRIGHT.search(line) is not None)
-        or (words <= 15 and _EMAIL.search(line) is not None)
+        or (words <= 15 and ("@" in line or "[" in line) and _EMAIL.search(line) is not None)
         or (words <= 20 and _MASTHEAD.match(line) is not None)
         or (words <= 8 and _COUNTER.search(line) is not None)
     )
