@@ -123,6 +123,8 @@ def test_the_caption_test_finds_each_form() -> None:
         "Image caption, The bridge at night",
         "A view of the bridge at dusk. (Photo: J. Doe)",
         "The harbour at dawn. Photo credit: Port Authority",
+        "The bridge at dusk. (Photo by J. Doe)..\n",  # `$` before a final newline
+        "The harbour at dawn, photo: " + "x" * 60 + "\n",  # the colon 63 from the end
     ):
         assert rules._is_caption(line), line
     assert not rules._is_caption("He filed the photos with the court on Monday, his lawyer said.")
