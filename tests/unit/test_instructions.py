@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from syndic.benchmarks import instructions
+from syndic.core.pipeline import Preparer
 
 
 def test_the_total_is_read_from_callgrinds_summary_line() -> None:
@@ -15,3 +20,33 @@ def test_the_measured_passes_run_without_valgrind() -> None:
     instructions.main(["--inner", "--what", "fingerprint", "--articles", "3"])
     instructions.main(["--inner", "--what", "prepare", "--articles", "3"])
     instructions.main(["--inner", "--what", "decide", "--articles", "3"])
+    instructions.main(["--inner", "--what", "prepare-fresh", "--articles", "3"])
+
+
+def test_fresh_passes_prepare_articles_not_seen_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each pass takes the next articles of one stream, generated alike for any pass count,
+    so that two counts differ by the passes alone."""
+    prepared: list[str] = []
+    generated: list[int] = []
+    original_prepare = Preparer.prepare
+
+    def recording(self: Preparer, raw: dict[str, Any], **kwargs: Any) -> Any:
+        prepared.append(raw["id"])
+        return original_prepare(self, raw, **kwargs)
+
+    from syndic.benchmarks import articles
+
+    original_generate = articles.generate_articles
+
+    def counting(count: int, seed: int = 8) -> Any:
+        generated.append(count)
+        return original_generate(count, seed)
+
+    monkeypatch.setattr(Preparer, "prepare", recording)
+    monkeypatch.setattr(articles, "generate_articles", counting)
+    instructions.run_passes("prepare-fresh", 4, 3)
+    assert len(prepared) == 16 and len(set(prepared)) == 16
+    prepared.clear()
+    instructions.run_passes("prepare-fresh", 4, 1)
+    assert len(prepared) == 8
+    assert generated == [16, 16]

@@ -9,6 +9,12 @@ imports and generation cancel out.
     python -m syndic.benchmarks.instructions                  # Preparer.prepare, warm
     python -m syndic.benchmarks.instructions --what fingerprint
     python -m syndic.benchmarks.instructions --what decide --articles 1000
+    python -m syndic.benchmarks.instructions --what prepare-fresh
+
+`prepare-fresh` prepares articles never seen before in every pass, as a live worker does: the
+chunk table and the word memos meet new chunks and words (each pass is the next `--articles`
+of one generated stream, generated before the count starts). Plain `prepare` repeats the same
+articles, so after the warm-up every chunk is found: the cost of the hits alone.
 
 `decide` runs the sequential stage: each pass decodes the prepared articles' records, as the
 decide agent gets them from the sequencing topic, and decides them in order with a new
@@ -30,17 +36,29 @@ import orjson
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
+_MAX_PASSES = 3
+
+
 def run_passes(what: str, articles: int, passes: int) -> None:
-    """The measured work: one warm-up pass, then `passes` more over the same articles."""
+    """The measured work: one warm-up pass, then `passes` more over the same articles (new
+    ones for `prepare-fresh`)."""
     from syndic.batch import build_decider, build_preparer
     from syndic.benchmarks.articles import generate_articles
     from syndic.core.pipeline import Prepared
     from syndic.settings import Settings
 
     preparer = build_preparer(Settings())
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    if what == "prepare-fresh":
+        # as many generated in every run, so that only the passes differ between two counts
+        stream = generate_articles(articles * (1 + _MAX_PASSES))
+        fresh = [preparer.parse(article.value()) for article in stream]
+        for done in range(1 + min(passes, _MAX_PASSES)):
+            for raw in fresh[done * articles : (done + 1) * articles]:
+                preparer.prepare(raw, ingested_at=at)
+        return
     raws = [preparer.parse(article.value()) for article in generate_articles(articles)]
     normalized = [preparer.normalizer.normalize(raw, None) for raw in raws]
-    at = datetime(2026, 1, 1, tzinfo=UTC)
     records = [
         orjson.dumps(preparer.prepare(raw, ingested_at=at).to_dict())
         for raw in (raws if what == "decide" else [])
@@ -75,17 +93,19 @@ def count(what: str, articles: int, passes: int) -> int:
 
 
 def measure(what: str, articles: int) -> dict[str, Any]:
-    once, thrice = count(what, articles, 1), count(what, articles, 3)
+    once, thrice = count(what, articles, 1), count(what, articles, _MAX_PASSES)
     return {
         "what": what,
         "articles": articles,
-        "instructions_per_article": (thrice - once) // (2 * articles),
+        "instructions_per_article": (thrice - once) // ((_MAX_PASSES - 1) * articles),
     }
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--what", choices=("prepare", "fingerprint", "decide"), default="prepare")
+    parser.add_argument(
+        "--what", choices=("prepare", "prepare-fresh", "fingerprint", "decide"), default="prepare"
+    )
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--passes", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
@@ -94,7 +114,9 @@ def main(argv: list[str] | None = None) -> None:
         run_passes(args.what, args.articles, args.passes)
         return
     result = measure(args.what, args.articles)
-    how = "window growing from empty" if args.what == "decide" else "warm"
+    how = {"decide": "window growing from empty", "prepare-fresh": "articles not seen before"}.get(
+        args.what, "warm"
+    )
     print(
         f"{result['what']}: {result['instructions_per_article']:,} instructions per article "
         f"({how}, {result['articles']:,} generated articles, callgrind)"
