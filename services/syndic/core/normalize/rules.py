@@ -72,9 +72,6 @@ _BYLINE = re.compile(
 )
 
 
-_CAPTION_WORDS = ("photo", "image", "picture", "illustration", "file")
-
-
 def _may_be_caption(line: str) -> bool:
     """Every caption form names one of these words: a substring test spares most lines the
     caption patterns. Five substring scans in C (`in`) take half the time of one regex
