@@ -35,6 +35,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import itertools
 import os
 import platform
 import random
@@ -414,6 +415,59 @@ async def compacted_bytes(bootstrap: str, topic: str, idle: float = 2.0) -> tupl
     return sum(latest.values()), len(latest)
 
 
+async def pack_stamps(bootstrap: str, topic: str, idle: float = 2.0) -> dict[str, int]:
+    """Article id -> the timestamp of the internal record (a pack) that carried it: when a
+    stage wrote it. A by-source item names its article at the top, a sequenced one in its
+    `article`."""
+    from aiokafka import AIOKafkaConsumer
+
+    from syndic.stream.packing import unpack
+
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+    )
+    await consumer.start()
+    stamps: dict[str, int] = {}
+    try:
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < idle:
+            batches = await consumer.getmany(timeout_ms=200, max_records=20_000)
+            for messages in batches.values():
+                for message in messages:
+                    quiet_since = time.monotonic()
+                    for item in unpack(message.value):
+                        named = item.get("article", item) if isinstance(item, dict) else {}
+                        article_id = named.get("id") if isinstance(named, dict) else None
+                        if isinstance(article_id, str):
+                            stamps.setdefault(article_id, message.timestamp)
+    finally:
+        await consumer.stop()
+    return stamps
+
+
+def hop_latencies(
+    sent_ms: dict[str, int], stamps: Sequence[dict[str, int]], out_ms: dict[str, int]
+) -> list[dict[str, float]]:
+    """p50/p95/p99 of each hop (send -> first stamps -> ... -> out) over the articles every
+    stage stamped: where an article's latency goes."""
+    chain = [sent_ms, *stamps, out_ms]
+    both = [i for i in out_ms if all(i in step for step in chain)]
+    figures = []
+    for before, after in itertools.pairwise(chain):
+        spans = sorted(after[i] - before[i] for i in both)
+        if len(spans) < 2:
+            return []
+        cuts = statistics.quantiles(spans, n=100, method="inclusive")
+        figures.append({"p50_ms": cuts[49], "p95_ms": cuts[94], "p99_ms": cuts[98]})
+    return figures
+
+
 async def topic_span(bootstrap: str, topic: str, idle: float = 2.0) -> dict[str, Any]:
     """Records on a topic and the first/last record timestamps: when a stage wrote its output."""
     from aiokafka import AIOKafkaConsumer
@@ -760,6 +814,13 @@ async def measure_latency(
             stop_all(procs)
         if collected.error and settings is not None:
             await explain_missing(settings, corpus, collected, procs)
+        hops: list[dict[str, float]] = []
+        if settings is not None and collected.out_ms:
+            stamps = [
+                await pack_stamps(bootstrap, settings.internal(name))
+                for name in ("by-source", "sequenced")
+            ]
+            hops = hop_latencies(sent_ms, stamps, collected.out_ms)
     latencies = sorted(collected.out_ms[i] - sent_ms[i] for i in collected.out_ms if i in sent_ms)
     figures: dict[str, Any] = {
         "rate_per_s": round(rate, 1),
@@ -776,6 +837,12 @@ async def measure_latency(
             p99_ms=round(cuts[98], 1),
             max_ms=latencies[-1],
         )
+    if hops:
+        # send -> ingest's pack -> prepare's pack -> the clean event (the stage that wrote it)
+        figures["hops"] = {
+            stage: {k: round(v, 1) for k, v in cut.items()}
+            for stage, cut in zip(("ingest", "prepare", "decide"), hops, strict=True)
+        }
     return figures
 
 
@@ -1137,6 +1204,14 @@ def render_table(report: dict[str, Any]) -> None:
     Console(width=None if sys.stdout.isatty() else 200).print(table)
     if any("latency" in figures for figures in report["systems"].values()):
         print(f"latency measured at {report['latency_rate_per_s']:,.0f} articles/s")
+    for figures in report["systems"].values():
+        hops = (figures.get("latency") or {}).get("hops")
+        if hops:
+            parts = [
+                f"{stage} {cut['p50_ms']:.0f}/{cut['p95_ms']:.0f}/{cut['p99_ms']:.0f}"
+                for stage, cut in hops.items()
+            ]
+            print(f"{figures['label']}, latency by hop p50/p95/p99 ms: {', '.join(parts)}")
     for figures in report["systems"].values():
         for problem in filter(
             None, [figures.get("error"), (figures.get("latency") or {}).get("error")]
