@@ -37,3 +37,20 @@ def test_the_run_samples_the_stages_as_it_goes() -> None:
     result = memory.run(300, 24.0, 100)
     assert [s["articles"] for s in result["samples"]] == [100, 200, 300]
     assert result["samples"][-1]["window_articles"] == 300  # a 24 h window keeps them all
+    last = result["samples"][-1]
+    assert last["caches"] >= 8  # the word memos, the vocabulary and the chunk table at least
+    assert last["cache_entries"] > 0
+    assert "en" in last["language_tables"]
+
+
+def test_growth_while_a_cache_reaches_its_bound_is_called_filling() -> None:
+    def sample(articles: int, rss: float, at_bound: int, tables: list[str]) -> dict[str, object]:
+        return {"articles": articles, "rss_mb": rss, "caches_at_bound": at_bound,
+                "language_tables": tables}  # fmt: skip
+
+    filling = [sample(10, 100, 1, ["en"]), sample(20, 110, 2, ["en"]),
+               sample(30, 120, 3, ["en"]), sample(40, 125, 3, ["en", "nl"])]  # fmt: skip
+    assert memory.flatness(filling)["caches_filling_at"] == [40]  # the second half: 30, 40
+    steady = [sample(10, 100, 3, ["en"]), sample(20, 100, 3, ["en"]),
+              sample(30, 101, 3, ["en"]), sample(40, 101, 3, ["en"])]  # fmt: skip
+    assert memory.flatness(steady)["caches_filling_at"] == []

@@ -23,3 +23,14 @@ def test_past_its_bound_the_memo_drops_its_older_half() -> None:
         memo[word]
     assert memo["eeeee"] == 5
     assert list(memo) == ["ccc", "dddd", "eeeee"]
+
+
+def test_the_memo_counts_its_turnovers_and_is_listed_among_the_bounded_caches() -> None:
+    from syndic.core.memo import bounded_caches
+
+    memo = BoundedMemo(len, maxsize=2)
+    memo["a"], memo["bb"]
+    assert memo.turnovers == 0
+    memo["ccc"]  # full: the older half goes first
+    assert memo.turnovers == 1
+    assert any(cache is memo for cache in bounded_caches())

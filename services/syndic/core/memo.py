@@ -10,12 +10,38 @@ the words still in use come back on their next miss.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from itertools import islice
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+class Bounded(Protocol):
+    """A cache that stays under `maxsize` entries by dropping some or all of them when full;
+    `turnovers` counts those drops. Until each of a worker's caches has turned over once, its
+    memory still grows towards their bounds (`syndic.benchmarks.memory` reports them)."""
+
+    maxsize: int
+    turnovers: int
+
+    def __len__(self) -> int: ...
+
+
+# weak references in a list, not a WeakSet: a memo is a dict, so it has no hash
+_TRACKED: list[weakref.ref[Any]] = []
+
+
+def track(cache: Bounded) -> None:
+    _TRACKED[:] = [ref for ref in _TRACKED if ref() is not None]
+    _TRACKED.append(weakref.ref(cache))
+
+
+def bounded_caches() -> list[Bounded]:
+    """Every bounded cache alive in this process."""
+    return [cache for cache in (ref() for ref in _TRACKED) if cache is not None]
 
 
 class BoundedMemo(dict[K, V]):
@@ -23,9 +49,12 @@ class BoundedMemo(dict[K, V]):
         super().__init__()
         self.compute = compute
         self.maxsize = maxsize
+        self.turnovers = 0
+        track(self)
 
     def __missing__(self, key: K) -> V:
         if len(self) >= self.maxsize:
+            self.turnovers += 1
             for old in list(islice(self, max(1, self.maxsize // 2))):
                 del self[old]
         value = self[key] = self.compute(key)

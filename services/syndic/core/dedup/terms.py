@@ -35,7 +35,7 @@ import xxhash
 from syndic.core.dedup.segment import SEGMENTED_LANGUAGES, segmented_words
 from syndic.core.dedup.shingle import hash_word
 from syndic.core.dedup.wordtable import WordTable
-from syndic.core.memo import BoundedMemo
+from syndic.core.memo import BoundedMemo, track
 from syndic.core.normalize.hygiene import form_of_chunk
 
 TOP_TERMS = 40
@@ -130,6 +130,11 @@ class _Prior:
 _PRIORS: dict[str, _Prior] = {}
 
 
+def loaded_priors() -> list[str]:
+    """The languages whose frequency table this process has loaded (a few MB each, once)."""
+    return sorted(code for code, prior in _PRIORS.items() if prior._table is not None)
+
+
 def _prior(language: str | None) -> _Prior:
     code = language if language in _PRIOR_LANGUAGES else "en"
     prior = _PRIORS.get(code)
@@ -163,6 +168,11 @@ class _Vocabulary:
         self.numbers: dict[str, int] = {}
         self.keys: list[str] = []
         self.generation = next(_GENERATIONS)  # unique to every start, of any vocabulary
+        self.turnovers = 0
+        track(self)
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
     def number(self, key: str) -> int:
         number = self.numbers.get(key)
@@ -173,9 +183,10 @@ class _Vocabulary:
 
     def make_room(self) -> None:
         if len(self.keys) >= self.maxsize:
+            self.turnovers += 1
             self.numbers.clear()
             self.keys.clear()
-            _chunks.clear()
+            _chunks.restart()
             self.generation = next(_GENERATIONS)
 
 
@@ -426,7 +437,9 @@ class _ChunkTable:
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
+        self.turnovers = 0
         self.clear()
+        track(self)
 
     def clear(self) -> None:
         self.rows = _Rows(self._add)
@@ -445,7 +458,11 @@ class _ChunkTable:
 
     def make_room(self) -> None:
         if len(self) >= self.maxsize:
-            self.clear()
+            self.restart()
+
+    def restart(self) -> None:
+        self.turnovers += 1
+        self.clear()
 
     def marked_tokens(self, rows: npt.NDArray[np.intp]) -> Counter[str]:
         """How often each capitalised or numeric token occurs in these chunks (most chunks
