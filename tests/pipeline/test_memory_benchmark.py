@@ -51,6 +51,10 @@ def test_growth_while_a_cache_reaches_its_bound_is_called_filling() -> None:
     filling = [sample(10, 100, 1, ["en"]), sample(20, 110, 2, ["en"]),
                sample(30, 120, 3, ["en"]), sample(40, 125, 3, ["en", "nl"])]  # fmt: skip
     assert memory.flatness(filling)["caches_filling_at"] == [40]  # the second half: 30, 40
+    filled_early = [*filling[:3], sample(40, 125, 3, ["en"]), sample(50, 126, 4, ["en"]),
+                    sample(60, 128, 4, ["en"])]  # fmt: skip
+    assert memory.flatness(filled_early)["caches_filling_at"] == [50]  # the half: 40, 50, 60
+    assert memory.flatness(filled_early)["growth_since_filled_mb"] == 2
     steady = [sample(10, 100, 3, ["en"]), sample(20, 100, 3, ["en"]),
               sample(30, 101, 3, ["en"]), sample(40, 101, 3, ["en"])]  # fmt: skip
     assert memory.flatness(steady)["caches_filling_at"] == []

@@ -147,7 +147,7 @@ def flatness(samples: list[dict[str, Any]]) -> dict[str, Any]:
         if (s["caches_at_bound"], s["language_tables"])
         != (before["caches_at_bound"], before["language_tables"])
     ]
-    return {
+    verdict = {
         "second_half_growth_mb": round(growth, 1),
         "growth_mb_per_10k_articles": round(per_10k, 2),
         "peak_rss_mb": max(s["rss_mb"] for s in samples),
@@ -155,6 +155,10 @@ def flatness(samples: list[dict[str, Any]]) -> dict[str, Any]:
         # language table was loaded: growth up to the last of them is caches filling
         "caches_filling_at": filling,
     }
+    if filling and filling[-1] < samples[-1]["articles"]:
+        since = next(s for s in samples if s["articles"] == filling[-1])
+        verdict["growth_since_filled_mb"] = round(samples[-1]["rss_mb"] - since["rss_mb"], 1)
+    return verdict
 
 
 def render(result: dict[str, Any]) -> None:
@@ -174,7 +178,7 @@ def render(result: dict[str, Any]) -> None:
                       f"{s['memory_counters']:,}", f"{s['caches_at_bound']}/{s['caches']}",
                       f"{s['cache_entries']:,}", " ".join(s["language_tables"]),
                       f"{s['elapsed_s']:.0f}")  # fmt: skip
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 160)
     console.print(table)
     verdict = result["verdict"]
     console.print(
@@ -184,9 +188,11 @@ def render(result: dict[str, Any]) -> None:
     )
     if verdict.get("caches_filling_at"):
         last = verdict["caches_filling_at"][-1]
+        after = verdict.get("growth_since_filled_mb")
         console.print(
             f"caches were still filling in the second half (to {last:,} articles): that growth "
             "is theirs, up to their bounds; a longer run (--articles) shows the steady state"
+            + (f". RSS since then: {after:+} MB" if after is not None else "")
         )
 
 
