@@ -58,3 +58,5 @@ def test_growth_while_a_cache_reaches_its_bound_is_called_filling() -> None:
     steady = [sample(10, 100, 3, ["en"]), sample(20, 100, 3, ["en"]),
               sample(30, 101, 3, ["en"]), sample(40, 101, 3, ["en"])]  # fmt: skip
     assert memory.flatness(steady)["caches_filling_at"] == []
+    outside = [{"articles": n, "rss_mb": 100.0} for n in (10, 20, 30, 40)]  # a live worker's
+    assert memory.flatness(outside)["caches_filling_at"] == []

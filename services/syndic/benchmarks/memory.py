@@ -141,11 +141,12 @@ def flatness(samples: list[dict[str, Any]]) -> dict[str, Any]:
         return {"second_half_growth_mb": None}
     growth = half[-1]["rss_mb"] - half[0]["rss_mb"]
     per_10k = growth / (half[-1]["articles"] - half[0]["articles"]) * 10_000
+    # (a live worker's samples, `worker_memory`, are read from outside and carry no fill)
     filling = [
         s["articles"]
         for before, s in itertools.pairwise(half)
-        if (s["caches_at_bound"], s["language_tables"])
-        != (before["caches_at_bound"], before["language_tables"])
+        if (s.get("caches_at_bound"), s.get("language_tables"))
+        != (before.get("caches_at_bound"), before.get("language_tables"))
     ]
     verdict = {
         "second_half_growth_mb": round(growth, 1),
