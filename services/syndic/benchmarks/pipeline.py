@@ -384,44 +384,9 @@ async def first_timestamp_ms(bootstrap: str, topic: str, idle: float = 3.0) -> i
         await consumer.stop()
 
 
-async def compacted_bytes(bootstrap: str, topic: str, idle: float = 2.0) -> tuple[int, int]:
-    """(bytes, keys) of a changelog as compaction would leave it: the last value per key."""
+async def records_until_idle(bootstrap: str, topic: str, idle: float = 2.0) -> AsyncIterator[Any]:
+    """Every record of a topic from the start, until none has come for `idle` seconds."""
     from aiokafka import AIOKafkaConsumer
-
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        fetch_max_bytes=64 * 1024 * 1024,
-    )
-    await consumer.start()
-    latest: dict[bytes, int] = {}
-    try:
-        last = time.monotonic()
-        while time.monotonic() - last < idle:
-            batches = await consumer.getmany(timeout_ms=200, max_records=10_000)
-            for messages in batches.values():
-                for message in messages:
-                    key = message.key or b""
-                    if message.value is None:
-                        latest.pop(key, None)
-                    else:
-                        latest[key] = len(key) + len(message.value)
-                    last = time.monotonic()
-    finally:
-        await consumer.stop()
-    return sum(latest.values()), len(latest)
-
-
-async def pack_stamps(bootstrap: str, topic: str, idle: float = 2.0) -> dict[str, int]:
-    """Article id -> the timestamp of the internal record (a pack) that carried it: when a
-    stage wrote it. A by-source item names its article at the top, a sequenced one in its
-    `article`."""
-    from aiokafka import AIOKafkaConsumer
-
-    from syndic.stream.packing import unpack
 
     consumer = AIOKafkaConsumer(
         topic,
@@ -433,7 +398,6 @@ async def pack_stamps(bootstrap: str, topic: str, idle: float = 2.0) -> dict[str
         max_partition_fetch_bytes=16 * 1024 * 1024,
     )
     await consumer.start()
-    stamps: dict[str, int] = {}
     try:
         quiet_since = time.monotonic()
         while time.monotonic() - quiet_since < idle:
@@ -441,13 +405,36 @@ async def pack_stamps(bootstrap: str, topic: str, idle: float = 2.0) -> dict[str
             for messages in batches.values():
                 for message in messages:
                     quiet_since = time.monotonic()
-                    for item in unpack(message.value):
-                        named = item.get("article", item) if isinstance(item, dict) else {}
-                        article_id = named.get("id") if isinstance(named, dict) else None
-                        if isinstance(article_id, str):
-                            stamps.setdefault(article_id, message.timestamp)
+                    yield message
     finally:
         await consumer.stop()
+
+
+async def compacted_bytes(bootstrap: str, topic: str, idle: float = 2.0) -> tuple[int, int]:
+    """(bytes, keys) of a changelog as compaction would leave it: the last value per key."""
+    latest: dict[bytes, int] = {}
+    async for message in records_until_idle(bootstrap, topic, idle):
+        key = message.key or b""
+        if message.value is None:
+            latest.pop(key, None)
+        else:
+            latest[key] = len(key) + len(message.value)
+    return sum(latest.values()), len(latest)
+
+
+async def pack_stamps(bootstrap: str, topic: str, idle: float = 2.0) -> dict[str, int]:
+    """Article id -> the timestamp of the internal record (a pack) that carried it: when a
+    stage wrote it. A by-source item names its article at the top, a sequenced one in its
+    `article`."""
+    from syndic.stream.packing import unpack
+
+    stamps: dict[str, int] = {}
+    async for message in records_until_idle(bootstrap, topic, idle):
+        for item in unpack(message.value):
+            named = item.get("article", item) if isinstance(item, dict) else {}
+            article_id = named.get("id") if isinstance(named, dict) else None
+            if isinstance(article_id, str):
+                stamps.setdefault(article_id, message.timestamp)
     return stamps
 
 
@@ -470,32 +457,12 @@ def hop_latencies(
 
 async def topic_span(bootstrap: str, topic: str, idle: float = 2.0) -> dict[str, Any]:
     """Records on a topic and the first/last record timestamps: when a stage wrote its output."""
-    from aiokafka import AIOKafkaConsumer
-
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        fetch_max_bytes=64 * 1024 * 1024,
-        max_partition_fetch_bytes=16 * 1024 * 1024,
-    )
-    await consumer.start()
     count, first, last = 0, None, None
-    try:
-        quiet_since = time.monotonic()
-        while time.monotonic() - quiet_since < idle:
-            batches = await consumer.getmany(timeout_ms=200, max_records=20_000)
-            for messages in batches.values():
-                for message in messages:
-                    count += 1
-                    stamp = message.timestamp
-                    first = stamp if first is None else min(first, stamp)
-                    last = stamp if last is None else max(last, stamp)
-                    quiet_since = time.monotonic()
-    finally:
-        await consumer.stop()
+    async for message in records_until_idle(bootstrap, topic, idle):
+        count += 1
+        stamp = message.timestamp
+        first = stamp if first is None else min(first, stamp)
+        last = stamp if last is None else max(last, stamp)
     span = (last - first) / 1000 if first is not None and last is not None else None
     return {
         "records": count,
