@@ -21,16 +21,12 @@ class RecordingBatch:
     def __init__(self, room: int) -> None:
         self.room = room
         self.records: list[tuple[bytes, bytes | None]] = []
-        self.closed = False
 
     def append(self, *, key: bytes, value: bytes | None, timestamp: None) -> object | None:
-        if self.closed or (self.records and len(self.records) >= self.room):
+        if self.records and len(self.records) >= self.room:
             return None
         self.records.append((key, value))
         return object()
-
-    def close(self) -> None:
-        self.closed = True
 
 
 class RecordingProducer:
@@ -40,7 +36,6 @@ class RecordingProducer:
         self.room = room
         self.partitions = partitions
         self.sent: list[tuple[str, int, list[tuple[bytes, bytes | None]]]] = []
-        self.open_when_sent = 0
         self.acks: list[asyncio.Future[None]] = []
 
     def create_batch(self) -> RecordingBatch:
@@ -53,7 +48,6 @@ class RecordingProducer:
         self, batch: RecordingBatch, topic: str, *, partition: int
     ) -> asyncio.Future[None]:
         self.sent.append((topic, partition, batch.records))
-        self.open_when_sent += not batch.closed
         ack: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.acks.append(ack)
         return ack
@@ -116,12 +110,3 @@ def test_records_go_to_their_keys_partitions_in_order_and_a_full_batch_starts_an
         sent.setdefault(partition, []).extend(batch)
     assert sent == expected
     assert len(producer.sent) == sum((len(v) + 1) // 2 for v in expected.values())
-
-
-def test_every_batch_is_closed_before_it_is_sent_so_the_producer_does_not_linger_on_it():
-    """aiokafka holds an open batch for `linger_ms` in case `send` adds to it: these are full."""
-    producer = RecordingProducer(room=2, partitions=3)
-    records = [OutMessage("articles.clean", f"k{i}".encode(), b"v") for i in range(7)]
-    asyncio.run(send_in_batches(producer, records))
-    assert len(producer.sent) >= 4
-    assert producer.open_when_sent == 0
