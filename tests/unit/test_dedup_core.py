@@ -359,3 +359,39 @@ def test_a_decision_that_survived_alone_puts_its_article_back_in_the_window() ->
     assert "a:a" in store
     assert (later.status, later.duplicate_of) == ("near", "a")
     assert decide_all([first, copy], {})[1] == later
+
+
+def test_the_members_story_and_place_are_what_the_store_says_after_decisions_rebuild_and_eviction():
+    """The story matching reads each candidate member's story and place in the order from
+    maps the deduplicator derives; they must say what the stored records say, in a running
+    deduplicator, in one rebuilt from its store, and after members are evicted."""
+    same = [
+        "Klitschko stopped Thompson in Bern on Saturday to keep his IBF and WBO titles.",
+        "Wladimir Klitschko beat Tony Thompson in Bern, Switzerland, keeping the IBF belt.",
+        "In Bern, Klitschko knocked out Thompson in round six; the WBO and IBF titles stay.",
+    ]
+    other = "Parliament in Oslo passed the fishing quota bill after a long debate on Tuesday."
+    dedup = Deduplicator(DedupSettings(), store := {})
+    fp = Fingerprinter()
+    for day, text in enumerate([*same, other, same[0] + " Updated."]):
+        a = article(f"x{day}", text)
+        dedup.decide(a, fp.compute(a), ingested_at=T0 + timedelta(hours=day))
+
+    def from_store() -> tuple[dict[str, str], dict[str, int]]:
+        members = [k[2:] for k, v in store.items() if k.startswith("a:") and "k" in v]
+        stories = {m: store[f"d:{m}"].get("story_id", m) for m in members}
+        return stories, {m: store[f"a:{m}"]["q"] for m in members}
+
+    expected = from_store()
+    assert set(expected[0].values()) == {"x0", "x3"}  # the near copy x4 is no member
+    assert (dedup.member_story, dedup.sequences) == expected
+    rebuilt = Deduplicator(DedupSettings(), store)
+    assert (rebuilt.member_story, rebuilt.sequences) == expected
+    later = T0 + timedelta(days=30)  # dated: an undated article would be placed in the window
+    late = replace(
+        article("y", "An unrelated report on rainfall in the valley this spring."),
+        published_at=later.isoformat().replace("+00:00", "Z"),
+    )
+    rebuilt.decide(late, fp.compute(late), ingested_at=later)
+    assert (rebuilt.member_story, rebuilt.sequences) == from_store()
+    assert list(rebuilt.member_story) == ["y"]

@@ -138,7 +138,13 @@ class Deduplicator:
         self.lsh = LshIndex()
         self.terms = TermIndex()
         self.expiry = Expiry()
-        self.times: dict[str, float] = {}  # event time (epoch s) of each indexed article
+        # of each story member in the term index: its event time (epoch s), place in the
+        # order and story. Both stored records of a member are written once and never
+        # changed, so these follow from the store; the story matching asks them of ~30
+        # candidates per article, which the store answers through its layers (a faust table)
+        self.times: dict[str, float] = {}
+        self.sequences: dict[str, int] = {}
+        self.member_story: dict[str, str] = {}
         self.by_hash: dict[str, str] = {}  # content hash -> the indexed article that has it
         self.by_url: dict[str, str] = {}  # digest of the URL key -> the indexed article at it
         self.watermark: datetime | None = None  # the latest event time decided
@@ -173,6 +179,9 @@ class Deduplicator:
             self.lsh.add(article_id, decode_signature(entry["s"]))
         if "k" in entry:
             self.times[article_id] = moment
+            self.sequences[article_id] = int(entry["q"])
+            # the decision is written before the entry (`_remember`, `_restore_entry`)
+            self.member_story[article_id] = self._story_of(article_id)
             self.terms.add(article_id, *decode_term_arrays(entry["k"]))
 
     def decide(
@@ -322,7 +331,8 @@ class Deduplicator:
         if not candidates:
             return article_id, None, None
         stories: dict[str, int] = {}
-        member_story = [stories.setdefault(self._story_of(c), len(stories)) for c in candidates]
+        story_of = self.member_story
+        member_story = [stories.setdefault(story_of[c], len(stories)) for c in candidates]
         own, scores = story_scores(
             fingerprint.terms,
             *self.terms.gather(candidates),
@@ -330,7 +340,7 @@ class Deduplicator:
             self._closeness(event_time, candidates),
             len(stories),
         )
-        sequences = [int(self.store[f"a:{c}"]["q"]) for c in candidates]
+        sequences = list(map(self.sequences.__getitem__, candidates))
         latest = [-1] * len(stories)
         for story, sequence in zip(member_story, sequences, strict=True):
             latest[story] = max(latest[story], sequence)
@@ -399,6 +409,8 @@ class Deduplicator:
         if entry is None or not entry.get("i"):
             return
         self.times.pop(article_id, None)
+        self.sequences.pop(article_id, None)
+        self.member_story.pop(article_id, None)
         self.lsh.remove(article_id, decode_signature(entry["s"]))
         self.terms.remove(article_id)
         if self.by_hash.get(entry["h"]) == article_id:
