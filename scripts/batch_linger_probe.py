@@ -18,19 +18,14 @@ import statistics
 import time
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from tansu_fetch_hold_probe import one_partition_topic  # this script's folder is on the path
 
 from syndic.broker import embedded_broker
 
 
 async def probe(bootstrap: str, linger_ms: int, close: bool, batches: int) -> str:
     topic = f"linger-{linger_ms}-{'closed' if close else 'open'}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, 1, 1)])
-    finally:
-        await admin.close()
+    await one_partition_topic(bootstrap, topic)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=linger_ms)
     await producer.start()
     acks: list[float] = []

@@ -30,13 +30,18 @@ def p50_p99(values: list[float]) -> str:
     return f"{cuts[49]:.1f} / {cuts[98]:.1f}"
 
 
-async def probe(bootstrap: str, wait_ms: int, linger_ms: int, records: int) -> str:
+async def one_partition_topic(bootstrap: str, name: str) -> None:
+    """Created explicitly: Tansu would auto-create it with 4 partitions."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        await admin.create_topics([NewTopic(TOPIC, 1, 1)])
+        await admin.create_topics([NewTopic(name, 1, 1)])
     finally:
         await admin.close()
+
+
+async def probe(bootstrap: str, wait_ms: int, linger_ms: int, records: int) -> str:
+    await one_partition_topic(bootstrap, TOPIC)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=linger_ms)
     consumer = AIOKafkaConsumer(
         TOPIC, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
