@@ -813,6 +813,25 @@ async def measure_latency(
     return figures
 
 
+def median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The latency figures of the round whose p99 is the median of the rounds' (the lower
+    middle one of an even count), with every round's p50/p95/p99 under `rounds`.
+
+    One 30-second run's p99 is the latency of its slowest ~70 articles, and on a shared
+    machine it moved from 204 to 383 ms between two runs of the same commit (BENCHMARKS.md):
+    the median round is a figure a second run is likely to repeat, and the spread says how
+    far it can be trusted. A whole round is kept, not each quantile's median, so that its
+    p50, p99 and hops come from one run and agree with each other. A round that failed is
+    kept in `rounds` and chosen only when none succeeded."""
+    quantiles = ("p50_ms", "p95_ms", "p99_ms")
+    summary = [{k: r.get(k) for k in (*quantiles, "error") if r.get(k) is not None} for r in rounds]
+    measured = sorted((r for r in rounds if r.get("p99_ms") is not None), key=lambda r: r["p99_ms"])
+    chosen = dict(measured[(len(measured) - 1) // 2] if measured else rounds[0])
+    if len(rounds) > 1:
+        chosen["rounds"] = summary
+    return chosen
+
+
 async def warm_up(
     bootstrap: str,
     layout: Layout,
@@ -1180,6 +1199,11 @@ def render_table(report: dict[str, Any]) -> None:
             ]
             print(f"{figures['label']}, latency by hop p50/p95/p99 ms: {', '.join(parts)}")
     for figures in report["systems"].values():
+        by_round = (figures.get("latency") or {}).get("rounds")
+        if by_round:
+            p99s = " / ".join(fmt(r.get("p99_ms")) for r in by_round)
+            print(f"{figures['label']}, p99 ms by round: {p99s} (the median round is shown)")
+    for figures in report["systems"].values():
         for problem in filter(
             None, [figures.get("error"), (figures.get("latency") or {}).get("error")]
         ):
@@ -1254,6 +1278,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--latency-seconds", type=float, default=30.0,
         help="at most this many seconds of paced sending per latency run (30)",
     )  # fmt: skip
+    parser.add_argument(
+        "--latency-rounds", type=positive_int, default=1,
+        help="latency runs per system, the systems taking turns; the median p99's run is "
+        "reported, with every round's quantiles (1)",
+    )  # fmt: skip
     parser.add_argument("--no-latency", action="store_true", help="skip the latency runs")
     parser.add_argument(
         "--no-warm", action="store_true", help="skip the throughput runs on warmed-up systems"
@@ -1270,6 +1299,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-logs", action="store_true", help="keep the processes' logs (path printed)"
     )
     return parser
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def choose_systems(only: str | None) -> list[str]:
@@ -1310,16 +1346,25 @@ async def benchmark(args: argparse.Namespace, corpus: Corpus, run: RunOptions) -
         count = max(20, min(len(corpus), int(rate * args.latency_seconds)))
         subset = Corpus.build(corpus.articles[:count], args.seed + 1)
         warmup = warmup_corpus(min(50, max(10, count // 10)), args.seed)
-        for system in systems:
-            if results[system].get("error") and not results[system].get("throughput_per_s"):
-                continue
-            console(f"[bench] {system}: latency at {rate:,.0f}/s over {count:,} articles")
-            try:
-                results[system]["latency"] = await measure_latency(
-                    system, subset, warmup, rate, run
-                )
-            except Exception as exc:
-                results[system]["latency"] = {"rate_per_s": rate, "error": repr(exc)}
+        measured = [
+            s
+            for s in systems
+            if not (results[s].get("error") and not results[s].get("throughput_per_s"))
+        ]
+        rounds: dict[str, list[dict[str, Any]]] = {s: [] for s in measured}
+        # the systems take turns in every round, so that a machine whose speed drifts
+        # (BENCHMARKS.md) moves every system's rounds alike
+        for number in range(1, args.latency_rounds + 1):
+            for system in measured:
+                of = f", round {number} of {args.latency_rounds}" if args.latency_rounds > 1 else ""
+                console(f"[bench] {system}: latency at {rate:,.0f}/s over {count:,} articles{of}")
+                try:
+                    figures = await measure_latency(system, subset, warmup, rate, run)
+                except Exception as exc:
+                    figures = {"rate_per_s": rate, "error": repr(exc)}
+                rounds[system].append(figures)
+        for system, figures_by_round in rounds.items():
+            results[system]["latency"] = median_round(figures_by_round)
     ratios(results)
     return {"latency_rate_per_s": rate, "systems": results}
 
