@@ -36,6 +36,7 @@ def build_decider(settings: Settings, store: MutableMapping[str, Any] | None = N
         near_resemblance=settings.near_resemblance,
         near_containment=settings.near_containment,
         near_containment_min_resemblance=settings.near_containment_min_resemblance,
+        near_lede_containment=settings.near_lede_containment,
         min_near_shingles=settings.min_near_shingles,
         story_threshold=settings.story_threshold,
         story_half_life=timedelta(hours=settings.story_half_life_hours),

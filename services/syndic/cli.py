@@ -222,11 +222,21 @@ def evaluate(
             "second after the one before, as for ECB+, which has no dates."
         ),
     ] = False,
+    more_copies: Annotated[
+        bool,
+        typer.Option(
+            "--more-copies",
+            help="Also score copies of five more kinds, which the targets are not set on: a "
+            "lead-only teaser, a 20-40% cut, a paragraph dropped, two paragraphs swapped, the "
+            "text as another site's HTML page.",
+        ),
+    ] = False,
 ) -> None:
     """Score stories (pairwise, BCubed) and near-duplicates (generated copies) on labelled data."""
     from syndic.evaluation import eval_command
 
-    raise typer.Exit(eval_command(path, _settings(config=config), seed=seed, dated=dates))
+    settings = _settings(config=config)
+    raise typer.Exit(eval_command(path, settings, seed=seed, dated=dates, more_copies=more_copies))
 
 
 _PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}

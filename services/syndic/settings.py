@@ -45,6 +45,7 @@ class Settings:
     near_resemblance: float = 0.6
     near_containment: float = 0.75
     near_containment_min_resemblance: float = 0.1
+    near_lede_containment: float = 0.5
     min_near_shingles: int = 8
     story_threshold: float = 0.25
     story_half_life_hours: float = 36.0
@@ -177,7 +178,12 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(f"setting 'pack_articles' must be from 1 to {MAX_PACK_ARTICLES}")
     if settings.decide_cost_ratio < 0:
         raise SettingsError("setting 'decide_cost_ratio' must not be negative")
-    for name in ("near_resemblance", "near_containment", "near_containment_min_resemblance"):
+    for name in (
+        "near_resemblance",
+        "near_containment",
+        "near_containment_min_resemblance",
+        "near_lede_containment",
+    ):
         if not 0 <= getattr(settings, name) <= 1:
             raise SettingsError(
                 f"setting {name!r} must be from 0 to 1, got {getattr(settings, name)}"

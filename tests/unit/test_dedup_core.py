@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from syndic.core.dedup import Deduplicator, DedupSettings, Fingerprint, Fingerprinter
 from syndic.core.dedup.decision import Decision
-from syndic.core.dedup.fingerprint import url_key
+from syndic.core.dedup.fingerprint import LEDE_WORDS, lede_key, url_key
 from syndic.core.model import NormalizedArticle
 from syndic.core.normalize.urls import canonical_url
 
@@ -122,7 +122,7 @@ def test_containment_needs_the_resemblance_floor() -> None:
     keeps a chance agreement of 2 of 64 MinHash positions between a short text and one 20
     times longer (containment 0.64-0.81 derived from it) from reading as a copy."""
     whole = _prose(3, 300)
-    part = " ".join(whole.split()[:120])
+    part = " ".join(whole.split()[60:180])  # not its lede, which would be a way in of its own
     fp = Fingerprinter()
 
     def second_status(floor: float) -> tuple[str, dict[str, float] | None]:
@@ -135,6 +135,72 @@ def test_containment_needs_the_resemblance_floor() -> None:
     assert status == "near" and similarity is not None
     assert similarity["containment"] >= 0.75 and 0.1 <= similarity["resemblance"] < 0.6
     assert second_status(similarity["resemblance"] + 0.01)[0] == "unique"
+
+
+def test_the_lede_is_the_digest_of_the_first_thirty_words_and_pinned() -> None:
+    forty = " ".join(f"w{i}" for i in range(40))
+    assert LEDE_WORDS == 30
+    assert lede_key(forty) == "8c05107861f8367b"
+    assert lede_key(" ".join(forty.split()[:30])) == "8c05107861f8367b"  # the rest is not in it
+    assert lede_key(" ".join(forty.split()[:29])) is None  # shorter than a lede
+    assert lede_key("\u7684" * 60, "zh") == "756e13dac2776a78"  # characters are words there
+    assert lede_key("\u7684" * 59, "zh") is None
+    fp = Fingerprinter().compute(article("a", forty))
+    assert fp.lede == "8c05107861f8367b"
+    assert Fingerprint.from_dict(orjson.loads(orjson.dumps(fp.to_dict()))).lede == fp.lede
+    old_record = {k: v for k, v in fp.to_dict().items() if k != "lede"}
+    assert Fingerprint.from_dict(old_record).lede is None  # a record of an earlier version
+
+
+def _lead_only_case() -> tuple[NormalizedArticle, NormalizedArticle]:
+    """A 700-word story and a copy of its first 36 words (a teaser, a brief): resemblance
+    about a twentieth, which the MinHash bands rarely make a candidate and the floor refuses."""
+    whole = _prose(5, 700)
+    return article("story", whole), article("teaser", " ".join(whole.split()[:36]))
+
+
+def test_a_lead_only_copy_is_near_through_its_lede() -> None:
+    story, teaser = _lead_only_case()
+    _, decision = decide_all([story, teaser])
+    assert (decision.status, decision.duplicate_of, decision.method) == ("near", "story", "lede")
+    assert decision.similarity is not None
+    assert decision.similarity["resemblance"] < 0.1 <= 0.5 <= decision.similarity["containment"]
+    # without the lede (an article of a version before it), the same pair is two articles
+    fp = Fingerprinter()
+    dedup = Deduplicator(DedupSettings(), {})
+    for item in (story, teaser):
+        decided = dedup.decide(item, replace(fp.compute(item), lede=None), ingested_at=T0)
+    assert decided.status == "unique"
+
+
+def test_a_shared_opening_alone_is_not_a_copy() -> None:
+    """Two different stories that open with the same 30-word line (a disclaimer the source
+    memory has not learnt yet): the containment of either in the other is far below the
+    setting, so the lede makes a candidate but no copy."""
+    opening = _prose(6, 30)
+    first = article("one", opening + " " + _prose(7, 300))
+    second = article("two", opening + " " + _prose(8, 300))
+    dedup = Deduplicator(DedupSettings(), {})
+    fp = Fingerprinter()
+    dedup.decide(first, fp.compute(first), ingested_at=T0)
+    assert dedup.by_lede.get(fp.compute(second).lede) == "one"  # a candidate...
+    assert dedup.decide(second, fp.compute(second), ingested_at=T0).status == "unique"  # no copy
+
+
+def test_the_lede_index_follows_the_window() -> None:
+    store: dict[str, object] = {}
+    story, teaser = _lead_only_case()
+    dedup = Deduplicator(DedupSettings(), store)
+    fp = Fingerprinter()
+    dedup.decide(story, fp.compute(story), ingested_at=T0)
+    key = fp.compute(story).lede
+    assert store["a:story"]["l"] == key and dedup.by_lede == {key: "story"}
+    assert Deduplicator(DedupSettings(), store).by_lede == {key: "story"}  # rebuilt
+    later = T0 + DedupSettings().window + timedelta(hours=2)
+    dated = replace(article("other", _prose(9, 100)), published_at=later.isoformat())
+    dedup.decide(dated, fp.compute(dated), ingested_at=later)  # moves the watermark
+    assert key not in dedup.by_lede  # evicted with its article
+    assert dedup.decide(teaser, fp.compute(teaser), ingested_at=later).status == "unique"
 
 
 def test_the_window_keeps_a_digest_of_the_url_and_still_reads_a_stored_key() -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import random
 from typing import Any
 
 KINDS = ("verbatim", "reformatted", "wrapped", "truncated", "edited")
+# Kinds the targets are not set on (`syndic eval --more-copies`): ways a copy is made that the
+# five above do not cover, to see how the decision carries over to copies made otherwise.
+MORE_KINDS = ("lead", "cut_short", "paragraph_dropped", "paragraphs_swapped", "page")
 
 _BOILER_HEAD = [
     "Advertisement",
@@ -22,6 +26,10 @@ _BOILER_TAIL = [
 def make_copy(record: dict[str, Any], kind: str, rng: random.Random) -> dict[str, Any]:
     copy = {k: v for k, v in record.items() if k in ("text", "title")}
     copy["source"] = "copy.example"
+    if kind == "page":  # posted as the page's HTML, not as text
+        del copy["text"]
+        copy["html"] = _page(record["text"], record.get("title"))
+        return copy
     copy["text"] = _TRANSFORMS[kind](record["text"], rng)
     return copy
 
@@ -65,10 +73,58 @@ def _edited(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+def _lead(text: str, rng: random.Random) -> str:
+    """A teaser or brief: the first two paragraphs alone."""
+    return "\n".join(_paragraphs(text)[:2])
+
+
+def _cut_short(text: str, rng: random.Random) -> str:
+    """A deeper cut than `truncated`: the first 20-40 % of the words."""
+    words = text.split(" ")
+    return " ".join(words[: max(10, int(len(words) * rng.uniform(0.2, 0.4)))])
+
+
+def _paragraph_dropped(text: str, rng: random.Random) -> str:
+    """One paragraph cut from the middle (the last one, when there are fewer than four)."""
+    paragraphs = _paragraphs(text)
+    if len(paragraphs) < 2:
+        return text
+    if len(paragraphs) < 4:
+        return "\n".join(paragraphs[:-1])
+    del paragraphs[rng.randrange(1, len(paragraphs) - 1)]
+    return "\n".join(paragraphs)
+
+
+def _paragraphs_swapped(text: str, rng: random.Random) -> str:
+    """Two neighbouring paragraphs after the first change places."""
+    paragraphs = _paragraphs(text)
+    if len(paragraphs) < 3:
+        return text
+    at = rng.randrange(1, len(paragraphs) - 1)
+    paragraphs[at], paragraphs[at + 1] = paragraphs[at + 1], paragraphs[at]
+    return "\n".join(paragraphs)
+
+
+def _page(text: str, title: str | None) -> str:
+    """The text as another site's article page: navigation, headline, paragraphs, footer."""
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in _paragraphs(text))
+    heading = f"<h1>{html.escape(title)}</h1>" if title else ""
+    return (
+        "<html><head><title>Copy</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a></nav>"
+        f"<article>{heading}{body}</article>"
+        "<footer>Copyright 2026 Example Media. All rights reserved.</footer></body></html>"
+    )
+
+
 _TRANSFORMS = {
     "verbatim": _verbatim,
     "reformatted": _reformatted,
     "wrapped": _wrapped,
     "truncated": _truncated,
     "edited": _edited,
+    "lead": _lead,
+    "cut_short": _cut_short,
+    "paragraph_dropped": _paragraph_dropped,
+    "paragraphs_swapped": _paragraphs_swapped,
 }

@@ -45,6 +45,10 @@ class DedupSettings:
     # containment). A text contained in another is at least this share of it to count.
     near_containment_min_resemblance: float = 0.1
     min_near_shingles: int = 8
+    # A candidate that opens with the article's first 30 words (`fingerprint.lede_key`) is a
+    # near copy when this much of the shorter text is estimated to be in the longer one,
+    # whatever the resemblance: a lead-only copy holds a tenth of its original's shingles.
+    near_lede_containment: float = 0.5
     story_threshold: float = 0.25
     story_half_life: timedelta = timedelta(hours=36)
     place_stale_at_watermark: bool = True
@@ -147,6 +151,7 @@ class Deduplicator:
         self.member_story: dict[str, str] = {}
         self.by_hash: dict[str, str] = {}  # content hash -> the indexed article that has it
         self.by_url: dict[str, str] = {}  # digest of the URL key -> the indexed article at it
+        self.by_lede: dict[str, str] = {}  # lede digest -> the earliest indexed article with it
         self.watermark: datetime | None = None  # the latest event time decided
         self.next_sequence = 0  # the place in the order of the next window entry
         self._rebuild()
@@ -176,6 +181,8 @@ class Deduplicator:
             self.by_hash[entry["h"]] = article_id
             if entry.get("u"):
                 self.by_url[_as_url_digest(entry["u"])] = article_id
+            if entry.get("l"):
+                self.by_lede.setdefault(entry["l"], article_id)
             self.lsh.add(article_id, decode_signature(entry["s"]))
         if "k" in entry:
             self.times[article_id] = moment
@@ -204,9 +211,7 @@ class Deduplicator:
             story_id, score, via = self._find_story(article.id, fingerprint, event_time)
         decision = Decision(
             article_id=article.id,
-            status="unique"
-            if match is None
-            else ("near" if match.method == "minhash" else "exact"),
+            status="unique" if match is None else _status_of(match.method),
             duplicate_of=match.article_id if match else None,
             similarity=match.similarity if match else None,
             method=match.method if match else "none",
@@ -290,32 +295,48 @@ class Deduplicator:
         return None
 
     def _find_near(self, fingerprint: Fingerprint, article_id: str) -> _Match | None:
-        """Earliest candidate whose resemblance or containment passes its threshold."""
+        """Earliest candidate whose resemblance or containment passes its threshold: the
+        MinHash bands' candidates, and the earliest article with the same lede, which passes
+        on containment alone (`near_lede_containment`; method `lede`)."""
         if (
             fingerprint.signature.size == 0
             or fingerprint.shingles < self.settings.min_near_shingles
         ):
             return None
+        candidates = self.lsh.candidates(fingerprint.signature)
+        same_lede = self.by_lede.get(fingerprint.lede) if fingerprint.lede else None
+        if same_lede is not None and same_lede not in candidates:
+            candidates.append(same_lede)
         best: tuple[int, _Match] | None = None
-        for candidate in self.lsh.candidates(fingerprint.signature):
+        for candidate in candidates:
             if candidate == article_id:
                 continue
             entry = self.store[f"a:{candidate}"]
-            jaccard = resemblance(fingerprint.signature, decode_signature(entry["s"]))
-            contained = containment(jaccard, fingerprint.shingles, entry["n"])
             if entry["n"] < self.settings.min_near_shingles:
                 continue
-            passes = jaccard >= self.settings.near_resemblance or (
-                contained >= self.settings.near_containment
-                and jaccard >= self.settings.near_containment_min_resemblance
-            )
-            if passes and (best is None or entry["q"] < best[0]):
+            jaccard = resemblance(fingerprint.signature, decode_signature(entry["s"]))
+            contained = containment(jaccard, fingerprint.shingles, entry["n"])
+            method = self._near_method(jaccard, contained, candidate == same_lede)
+            if method is not None and (best is None or entry["q"] < best[0]):
                 similarity = {
                     "resemblance": round(jaccard, 4),
                     "containment": round(contained, 4),
                 }
-                best = (entry["q"], _Match(candidate, "minhash", similarity))
+                best = (entry["q"], _Match(candidate, method, similarity))
         return best[1] if best else None
+
+    def _near_method(self, jaccard: float, contained: float, same_lede: bool) -> str | None:
+        """`minhash` when the figures alone make a near copy, `lede` when the shared lede
+        does, else None."""
+        settings = self.settings
+        if jaccard >= settings.near_resemblance or (
+            contained >= settings.near_containment
+            and jaccard >= settings.near_containment_min_resemblance
+        ):
+            return "minhash"
+        if same_lede and contained >= settings.near_lede_containment:
+            return "lede"
+        return None
 
     def _find_story(
         self, article_id: str, fingerprint: Fingerprint, event_time: datetime
@@ -393,6 +414,8 @@ class Deduplicator:
                 s=encode_signature(fingerprint.signature),
                 n=fingerprint.shingles,
             )
+            if fingerprint.lede:
+                entry["l"] = fingerprint.lede
         if kept == _AS_STORY_MEMBER:
             entry["k"] = fingerprint.encoded_terms()
         self.store[f"a:{decision.article_id}"] = entry
@@ -418,6 +441,15 @@ class Deduplicator:
         url = _as_url_digest(entry["u"]) if entry.get("u") else None
         if url is not None and self.by_url.get(url) == article_id:
             del self.by_url[url]
+        if entry.get("l") and self.by_lede.get(entry["l"]) == article_id:
+            del self.by_lede[entry["l"]]
+
+
+_NEAR_METHODS = frozenset({"minhash", "lede"})
+
+
+def _status_of(method: str) -> str:
+    return "near" if method in _NEAR_METHODS else "exact"
 
 
 def _url_digest(url_key: str) -> str:
