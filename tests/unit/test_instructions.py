@@ -50,3 +50,24 @@ def test_fresh_passes_prepare_articles_not_seen_before(monkeypatch: pytest.Monke
     instructions.run_passes("prepare-fresh", 4, 1)
     assert len(prepared) == 8
     assert generated == [16, 16]
+
+
+def test_both_counted_runs_get_one_hash_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The count is a difference of two runs: with random string hashes in each it moved by
+    more than the changes it is meant to measure."""
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    assert instructions.hash_seed() == "0"
+    monkeypatch.setenv("PYTHONHASHSEED", "random")
+    assert instructions.hash_seed() == "0"
+    monkeypatch.setenv("PYTHONHASHSEED", "7")
+    assert instructions.hash_seed() == "7"
+    seen: list[str] = []
+
+    def run(command: list[str], **kwargs: Any) -> Any:
+        seen.append(kwargs["env"]["PYTHONHASHSEED"])
+        return type("Done", (), {"stderr": "==1== Collected : 42\n"})()
+
+    monkeypatch.setattr(instructions.shutil, "which", lambda name: "/usr/bin/valgrind")
+    monkeypatch.setattr(instructions.subprocess, "run", run)
+    assert instructions.count("decide", 3, 1) == 42
+    assert seen == ["7"]
