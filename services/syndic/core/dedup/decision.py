@@ -307,36 +307,32 @@ class Deduplicator:
         same_lede = self.by_lede.get(fingerprint.lede) if fingerprint.lede else None
         if same_lede is not None and same_lede not in candidates:
             candidates.append(same_lede)
+        settings = self.settings
         best: tuple[int, _Match] | None = None
-        for candidate in candidates:
+        for candidate in candidates:  # the checks inline: the decision is the sequential stage
             if candidate == article_id:
                 continue
             entry = self.store[f"a:{candidate}"]
-            if entry["n"] < self.settings.min_near_shingles:
+            if entry["n"] < settings.min_near_shingles:
                 continue
             jaccard = resemblance(fingerprint.signature, decode_signature(entry["s"]))
             contained = containment(jaccard, fingerprint.shingles, entry["n"])
-            method = self._near_method(jaccard, contained, candidate == same_lede)
-            if method is not None and (best is None or entry["q"] < best[0]):
+            if jaccard >= settings.near_resemblance or (
+                contained >= settings.near_containment
+                and jaccard >= settings.near_containment_min_resemblance
+            ):
+                method = "minhash"  # the figures alone make a near copy
+            elif candidate == same_lede and contained >= settings.near_lede_containment:
+                method = "lede"
+            else:
+                continue
+            if best is None or entry["q"] < best[0]:
                 similarity = {
                     "resemblance": round(jaccard, 4),
                     "containment": round(contained, 4),
                 }
                 best = (entry["q"], _Match(candidate, method, similarity))
         return best[1] if best else None
-
-    def _near_method(self, jaccard: float, contained: float, same_lede: bool) -> str | None:
-        """`minhash` when the figures alone make a near copy, `lede` when the shared lede
-        does, else None."""
-        settings = self.settings
-        if jaccard >= settings.near_resemblance or (
-            contained >= settings.near_containment
-            and jaccard >= settings.near_containment_min_resemblance
-        ):
-            return "minhash"
-        if same_lede and contained >= settings.near_lede_containment:
-            return "lede"
-        return None
 
     def _find_story(
         self, article_id: str, fingerprint: Fingerprint, event_time: datetime
