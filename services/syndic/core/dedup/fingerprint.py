@@ -195,10 +195,15 @@ def lede_key(fingerprint_text: str, language: str | None = None) -> str | None:
     (`near_lede_containment`), so that two articles that merely open with the same long line
     are not copies."""
     if language in CHARACTER_LANGUAGES:
-        first = words(fingerprint_text, language)[: 2 * LEDE_WORDS]
-        if len(first) < 2 * LEDE_WORDS:
+        wanted = 2 * LEDE_WORDS
+        # the head of the text first: past the lede its words are not needed (a word cut by
+        # the slice is the head's last, so more than `wanted` words make the first ones whole)
+        found = words(fingerprint_text[: 8 * wanted], language)
+        if len(found) <= wanted:
+            found = words(fingerprint_text, language)
+        if len(found) < wanted:
             return None
-        return xxhash.xxh3_64_hexdigest("".join(first).encode())
+        return xxhash.xxh3_64_hexdigest("".join(found[:wanted]).encode())
     first = fingerprint_text.split(" ", LEDE_WORDS)[:LEDE_WORDS]
     if len(first) < LEDE_WORDS or not first[-1]:
         return None
