@@ -151,7 +151,8 @@ class Deduplicator:
         self.member_story: dict[str, str] = {}
         self.by_hash: dict[str, str] = {}  # content hash -> the indexed article that has it
         self.by_url: dict[str, str] = {}  # digest of the URL key -> the indexed article at it
-        self.by_lede: dict[str, str] = {}  # lede digest -> the earliest indexed article with it
+        # lede digest -> the first article indexed with it, until that one is evicted
+        self.by_lede: dict[str, str] = {}
         self.watermark: datetime | None = None  # the latest event time decided
         self.next_sequence = 0  # the place in the order of the next window entry
         self._rebuild()
