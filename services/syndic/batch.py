@@ -9,7 +9,7 @@ from typing import Any
 from syndic.core.dedup import DedupSettings
 from syndic.core.model import RejectedInput
 from syndic.core.normalize import BoilerplateMemory, NormalizeSettings
-from syndic.core.pipeline import Decider, Origin, Preparer, dlq_record, internal_error
+from syndic.core.pipeline import Decider, Origin, Prepared, Preparer, dlq_record, internal_error
 from syndic.core.raw import RawLimits
 from syndic.settings import Settings
 from syndic.topics import schema_problem
@@ -57,13 +57,9 @@ def dedup_lines(
     memory = BoilerplateMemory({})
     accepted = 0
     for number, line in enumerate(lines, start=1):
-        try:
-            prepared = preparer.prepare(preparer.parse(line), ingested_at=clock(), memory=memory)
-        except RejectedInput as error:
-            yield _rejected(line, number, error, clock)
-            continue
-        except Exception as exc:
-            yield _rejected(line, number, internal_error(exc), clock)
+        prepared = _prepared_or_rejected(preparer, memory, line, number, clock)
+        if isinstance(prepared, dict):
+            yield prepared
             continue
         try:
             decided = decider.decide(prepared, sequence=accepted)
@@ -81,15 +77,21 @@ def normalize_lines(
     preparer = build_preparer(settings)
     memory = BoilerplateMemory({})
     for number, line in enumerate(lines, start=1):
-        try:
-            prepared = preparer.prepare(preparer.parse(line), ingested_at=clock(), memory=memory)
-        except RejectedInput as error:
-            yield _rejected(line, number, error, clock)
-            continue
-        except Exception as exc:
-            yield _rejected(line, number, internal_error(exc), clock)
-            continue
-        yield prepared.article.public_fields()
+        prepared = _prepared_or_rejected(preparer, memory, line, number, clock)
+        yield prepared if isinstance(prepared, dict) else prepared.article.public_fields()
+
+
+def _prepared_or_rejected(
+    preparer: Preparer, memory: BoilerplateMemory, line: bytes, number: int, clock: Clock
+) -> Prepared | dict[str, Any]:
+    """The line's prepared article, or the DLQ record of why it has none: bad input and a bug
+    alike end there, as in the stream, and the next line goes on."""
+    try:
+        return preparer.prepare(preparer.parse(line), ingested_at=clock(), memory=memory)
+    except RejectedInput as error:
+        return _rejected(line, number, error, clock)
+    except Exception as exc:
+        return _rejected(line, number, internal_error(exc), clock)
 
 
 def read_lines(stream: Iterable[bytes]) -> Iterator[bytes]:

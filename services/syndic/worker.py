@@ -7,6 +7,7 @@ import logging
 
 import faust
 
+from syndic.core.dedup import terms
 from syndic.core.normalize import language
 from syndic.metrics import Metrics
 from syndic.settings import Settings
@@ -21,6 +22,7 @@ def run_worker(settings: Settings) -> None:
     app = build_app(settings, Metrics())
     worker = quiet_worker(app.faust, settings.log_level)
     language.warm_up()
+    terms.warm_up()
     # What exists now (modules, classes, faust's and aiokafka's services: ~85,000 objects) lives
     # as long as the process; frozen, it is left out of every full collection, each of which
     # pauses all agents. The window's own state is built to be invisible to the collector

@@ -14,7 +14,7 @@ import random
 import pytest
 from wordfreq import get_frequency_dict, zipf_frequency
 
-from syndic.core.dedup.terms import _prior
+from syndic.core.dedup.terms import _prior, loaded_priors, warm_up
 
 # letters wordfreq rewrites or splits: a Romanian cedilla and a Turkish comma below, Arabic's
 # tatweel, Serbian Cyrillic under `sh` (whose table is Latin), German ß, capitals, a combining
@@ -56,3 +56,11 @@ def test_a_letter_the_tokenizer_rewrites_never_takes_the_short_way() -> None:
     assert "ş" not in _prior("ro").table().letters  # wordfreq writes Romanian's comma below
     assert "\u0640" not in _prior("ar").table().letters  # tatweel, which it removes
     assert not {"с", "р", "б"} & _prior("sh").table().letters  # Serbian Cyrillic becomes Latin
+
+
+def test_warm_up_loads_the_table_before_any_article() -> None:
+    """A worker calls `warm_up` before it consumes; the language here is one no other test
+    weighs, so its table can only be in because `warm_up` loaded it."""
+    assert "lv" not in loaded_priors()
+    warm_up("lv")
+    assert "lv" in loaded_priors()
