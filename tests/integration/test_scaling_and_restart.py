@@ -113,9 +113,15 @@ def test_two_workers_on_eight_partitions_give_the_batch_decisions(tansu, start_w
     assert all(w.process.poll() is None for w in workers), "a worker died"
     sources = {orjson.loads(r)["source"] for r in records}
     assert len(sources) > 8
-    # the worker that decides prepares one partition less (stream/assignor.py)
-    held = [assigned(w) for w in workers]
+    # the worker that decides prepares one partition less (stream/assignor.py); each worker
+    # lists the partitions whose lag it has measured, refreshed every second
     by_source = settings.internal("by-source")
+    everything = {(by_source, p) for p in range(8)} | {(settings.internal("sequenced"), 0)}
+    held = wait_for(
+        lambda: (h := [assigned(w) for w in workers]) and everything <= h[0] | h[1] and h,
+        30,
+        "both workers' lag listing every by-source and sequenced partition",
+    )
     (decider,) = [h for h in held if (settings.internal("sequenced"), 0) in h]
     (other,) = [h for h in held if h is not decider]
     mine = {p for t, p in decider if t == by_source}

@@ -23,13 +23,19 @@ log = logging.getLogger("syndic.health")
 
 
 class Health:
-    """What /readyz answers: partitions assigned, no rebalance under way, lag below a bound."""
+    """What /readyz answers: partitions assigned, no rebalance under way, lag below a bound,
+    measured since the assignment (the lag is refreshed every second; a worker that answered
+    ready with the lag of no partition yet was ready before anyone knew)."""
 
     def __init__(self, owner: SyndicApp) -> None:
         self.owner = owner
         self.last_timestamp: dict[TP, float] = {}
         self.lag: dict[TP, int] = {}
         self.assigned_once = False
+        # assignments so far, and the one the lag was last measured under: until the lag is
+        # measured after the latest, it describes partitions this worker may no longer own
+        self.assignments = 0
+        self.measured_at = -1
         self.max_ready_lag = max(owner.settings.batch_size * 5, 1000)
 
     def install(self, app: Any) -> None:
@@ -38,6 +44,7 @@ class Health:
         @app.on_partitions_assigned.connect
         async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
             health.assigned_once = True
+            health.assignments += 1
 
         @app.service
         class HealthServer(Service):
@@ -63,6 +70,7 @@ class Health:
 
     async def refresh(self, app: Any) -> None:
         metrics = self.owner.metrics
+        generation = self.assignments  # before the assignment is read: a newer one must wait
         try:
             assignment = app.consumer.assignment()
         except Exception:
@@ -87,10 +95,12 @@ class Health:
             if committed is not None:
                 metrics.committed_offset.labels(*labels).set(committed)
         self.lag = lag
+        self.measured_at = generation
         metrics.worker_ready.set(1 if self.is_ready(app) else 0)
 
     def is_ready(self, app: Any) -> bool:
-        if not self.assigned_once or getattr(app, "rebalancing", False):
+        measured = self.measured_at == self.assignments
+        if not (self.assigned_once and measured) or getattr(app, "rebalancing", False):
             return False
         return all(behind <= self.max_ready_lag for behind in self.lag.values())
 
