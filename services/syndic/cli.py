@@ -226,9 +226,9 @@ def evaluate(
         bool,
         typer.Option(
             "--more-copies",
-            help="Also score copies of five more kinds, which the targets are not set on: a "
+            help="Also score copies of six more kinds, which the targets are not set on: a "
             "lead-only teaser, a 20-40% cut, a paragraph dropped, two paragraphs swapped, the "
-            "text as another site's HTML page.",
+            "text as another site's HTML page, 8% of the words replaced.",
         ),
     ] = False,
 ) -> None:

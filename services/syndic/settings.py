@@ -42,7 +42,7 @@ class Settings:
     window_hours: float = 72.0
     allowed_lateness_hours: float = 1.0
     # The decision's thresholds (core/dedup/decision.py, DedupSettings; docs/quality.md).
-    near_resemblance: float = 0.6
+    near_resemblance: float = 0.5
     near_containment: float = 0.75
     near_containment_min_resemblance: float = 0.1
     near_lede_containment: float = 0.5

@@ -56,11 +56,11 @@ def test_records_without_ids_html_and_gaps_are_scored(tmp_path: Path) -> None:
     assert out.getvalue().startswith(
         "stories over 4 articles (1 without a cluster, 1 rejected by the core, not scored)"
     )
-    assert "generated copies of 10 kinds" not in out.getvalue()
+    assert "generated copies of 11 kinds" not in out.getvalue()
     out = io.StringIO()
     assert eval_command(path, Settings(), more_copies=True, out=out) == 0
-    more = out.getvalue().split("generated copies of 10 kinds", 1)[1]
-    assert "recall lead" in more and "recall page" in more and "recall verbatim" in more
+    more = out.getvalue().split("generated copies of 11 kinds", 1)[1]
+    assert "recall lead" in more and "recall reworded" in more and "recall verbatim" in more
 
 
 def test_a_line_that_is_not_json_is_named(tmp_path: Path) -> None:

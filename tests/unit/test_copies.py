@@ -53,3 +53,13 @@ def test_a_page_is_posted_as_html_holding_every_paragraph() -> None:
     html = str(page["html"])
     assert html.startswith("<html>") and "<h1>A headline</h1>" in html
     assert all(f"<p>{p}</p>" in html for p in PARAGRAPHS)
+
+
+def test_a_reworded_copy_keeps_its_length_and_changes_about_one_word_in_twelve() -> None:
+    words = RECORD["text"].split(" ")
+    changed = []
+    for seed in range(20):
+        reworded = str(_copy("reworded", seed)["text"]).split(" ")
+        assert len(reworded) == len(words) and set(reworded) <= set(words)
+        changed.append(sum(a != b for a, b in zip(reworded, words, strict=True)) / len(words))
+    assert 0.05 < sum(changed) / len(changed) < 0.09  # a replacement may draw the same word

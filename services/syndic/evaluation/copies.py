@@ -9,7 +9,7 @@ from typing import Any
 KINDS = ("verbatim", "reformatted", "wrapped", "truncated", "edited")
 # Kinds the targets are not set on (`syndic eval --more-copies`): ways a copy is made that the
 # five above do not cover, to see how the decision carries over to copies made otherwise.
-MORE_KINDS = ("lead", "cut_short", "paragraph_dropped", "paragraphs_swapped", "page")
+MORE_KINDS = ("lead", "cut_short", "paragraph_dropped", "paragraphs_swapped", "page", "reworded")
 
 _BOILER_HEAD = [
     "Advertisement",
@@ -105,6 +105,17 @@ def _paragraphs_swapped(text: str, rng: random.Random) -> str:
     return "\n".join(paragraphs)
 
 
+def _reworded(text: str, rng: random.Random) -> str:
+    """A heavier edit than `edited`: each word replaced, with a chance of 8 %, by another
+    word of the same text (a copy desk's rewording, not a new article)."""
+    words = text.split(" ")
+    pool = [w for w in words if w]
+    for position in range(len(words)):
+        if rng.random() < 0.08:
+            words[position] = rng.choice(pool)
+    return " ".join(words)
+
+
 def _page(text: str, title: str | None) -> str:
     """The text as another site's article page: navigation, headline, paragraphs, footer."""
     body = "".join(f"<p>{html.escape(p)}</p>" for p in _paragraphs(text))
@@ -127,4 +138,5 @@ _TRANSFORMS = {
     "cut_short": _cut_short,
     "paragraph_dropped": _paragraph_dropped,
     "paragraphs_swapped": _paragraphs_swapped,
+    "reworded": _reworded,
 }

@@ -37,7 +37,7 @@ from syndic.core.timeutil import parse_iso, to_iso
 class DedupSettings:
     window: timedelta = timedelta(hours=72)
     allowed_lateness: timedelta = timedelta(hours=1)
-    near_resemblance: float = 0.6
+    near_resemblance: float = 0.5
     near_containment: float = 0.75
     # Containment is derived from the estimated Jaccard and the two sizes, so when one text is
     # many times the other, a chance agreement of 2 of the 64 MinHash positions reads as a
