@@ -40,21 +40,15 @@ def _health() -> Health:
     return Health(owner)  # type: ignore[arg-type]
 
 
-def _assign(health: Health) -> None:
-    """What the worker's on_partitions_assigned handler does (`Health.install`)."""
-    health.assigned_once = True
-    health.assignments += 1
-
-
 def test_not_ready_until_the_lag_is_measured_after_the_assignment() -> None:
     health = _health()
     app = SimpleNamespace(consumer=_Consumer({TP("raw", 0): (10, 10)}), rebalancing=False)
     assert not health.is_ready(app)
-    _assign(health)
+    health.assigned()
     assert not health.is_ready(app)  # assigned, lag not measured yet
     asyncio.run(health.refresh(app))
     assert health.is_ready(app) and health.lag == {TP("raw", 0): 0}
-    _assign(health)  # a rebalance: the lag above is of the old assignment
+    health.assigned()  # a rebalance: the lag above is of the old assignment
     assert not health.is_ready(app)
     asyncio.run(health.refresh(app))
     assert health.is_ready(app)
@@ -62,11 +56,11 @@ def test_not_ready_until_the_lag_is_measured_after_the_assignment() -> None:
 
 def test_a_lag_measured_across_a_new_assignment_does_not_count() -> None:
     health = _health()
-    _assign(health)
+    health.assigned()
 
     class _Racing(_Consumer):
         async def position(self, tp: TP) -> int:
-            _assign(health)  # the assignment changes while this refresh is under way
+            health.assigned()  # the assignment changes while this refresh is under way
             return 0
 
     app = SimpleNamespace(consumer=_Racing({TP("raw", 0): (5, 0)}), rebalancing=False)
@@ -76,7 +70,7 @@ def test_a_lag_measured_across_a_new_assignment_does_not_count() -> None:
 
 def test_lag_above_the_bound_is_not_ready() -> None:
     health = _health()
-    _assign(health)
+    health.assigned()
     behind = health.max_ready_lag + 1
     app = SimpleNamespace(consumer=_Consumer({TP("raw", 0): (behind, 0)}), rebalancing=False)
     asyncio.run(health.refresh(app))

@@ -31,7 +31,6 @@ class Health:
         self.owner = owner
         self.last_timestamp: dict[TP, float] = {}
         self.lag: dict[TP, int] = {}
-        self.assigned_once = False
         # assignments so far, and the one the lag was last measured under: until the lag is
         # measured after the latest, it describes partitions this worker may no longer own
         self.assignments = 0
@@ -43,8 +42,7 @@ class Health:
 
         @app.on_partitions_assigned.connect
         async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
-            health.assigned_once = True
-            health.assignments += 1
+            health.assigned()
 
         @app.service
         class HealthServer(Service):
@@ -62,6 +60,10 @@ class Health:
             @Service.timer(1.0)
             async def _refresh_lag(self) -> None:
                 await health.refresh(app)
+
+    def assigned(self) -> None:
+        """A new assignment: the lag measured so far is of the partitions before it."""
+        self.assignments += 1
 
     def processed(self, events: Sequence[EventT]) -> None:
         for event in events:
@@ -100,7 +102,7 @@ class Health:
 
     def is_ready(self, app: Any) -> bool:
         measured = self.measured_at == self.assignments
-        if not (self.assigned_once and measured) or getattr(app, "rebalancing", False):
+        if not (self.assignments and measured) or getattr(app, "rebalancing", False):
             return False
         return all(behind <= self.max_ready_lag for behind in self.lag.values())
 
