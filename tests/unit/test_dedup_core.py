@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from syndic.core.dedup import Deduplicator, DedupSettings, Fingerprint, Fingerprinter
 from syndic.core.dedup.decision import Decision
-from syndic.core.dedup.fingerprint import LEDE_WORDS, lede_key, url_key
+from syndic.core.dedup.fingerprint import (
+    LEDE_SHINGLES,
+    LEDE_WORDS,
+    lede_key,
+    lede_share,
+    url_key,
+)
 from syndic.core.model import NormalizedArticle
 from syndic.core.normalize.urls import canonical_url
 
@@ -137,19 +143,38 @@ def test_containment_needs_the_resemblance_floor() -> None:
     assert second_status(similarity["resemblance"] + 0.01)[0] == "unique"
 
 
-def test_the_lede_is_the_digest_of_the_first_thirty_words_and_pinned() -> None:
+def test_the_lede_is_the_digest_of_the_first_fifteen_words_and_pinned() -> None:
     forty = " ".join(f"w{i}" for i in range(40))
-    assert LEDE_WORDS == 30
-    assert lede_key(forty) == "8c05107861f8367b"
-    assert lede_key(" ".join(forty.split()[:30])) == "8c05107861f8367b"  # the rest is not in it
-    assert lede_key(" ".join(forty.split()[:29])) is None  # shorter than a lede
-    assert lede_key("\u7684" * 60, "zh") == "756e13dac2776a78"  # characters are words there
-    assert lede_key("\u7684" * 59, "zh") is None
+    assert LEDE_WORDS == 15
+    assert lede_key(forty) == "03555852c0ed4fb7"  # xxh3_64 of "w0 w1 ... w14"
+    assert lede_key(" ".join(forty.split()[:15])) == "03555852c0ed4fb7"  # the rest is not in it
+    assert lede_key(" ".join(forty.split()[:14])) is None  # shorter than a lede
+    assert lede_key("\u7684" * 30, "zh") == "0b6be9b083488e10"  # characters are words there
+    assert lede_key("\u7684" * 29, "zh") is None
     fp = Fingerprinter().compute(article("a", forty))
-    assert fp.lede == "8c05107861f8367b"
+    assert fp.lede == "03555852c0ed4fb7"
     assert Fingerprint.from_dict(orjson.loads(orjson.dumps(fp.to_dict()))).lede == fp.lede
     old_record = {k: v for k, v in fp.to_dict().items() if k != "lede"}
     assert Fingerprint.from_dict(old_record).lede is None  # a record of an earlier version
+
+
+def test_the_shared_lede_is_a_floor_under_the_containment() -> None:
+    """13 shingles of a 15-word lede are in both texts: all of a 15-word text, half of a
+    28-word one, and nothing is claimed of a text with no shingles."""
+    assert LEDE_SHINGLES == 13
+    assert lede_share(13, 900) == 1.0
+    assert lede_share(900, 26) == 0.5
+    assert lede_share(0, 900) == 0.0
+
+
+def test_a_teaser_shorter_than_thirty_words_is_near_through_its_lede() -> None:
+    """A 20-word teaser of a 2,000-word story: no MinHash position agrees, so the estimate
+    says nothing is contained, but 13 of its 18 shingles are the shared lede's."""
+    whole = _prose(5, 2000)
+    story, teaser = article("story", whole), article("teaser", " ".join(whole.split()[:20]))
+    _, decision = decide_all([story, teaser])
+    assert (decision.status, decision.duplicate_of, decision.method) == ("near", "story", "lede")
+    assert decision.similarity == {"resemblance": 0.0, "containment": round(13 / 18, 4)}
 
 
 def _lead_only_case() -> tuple[NormalizedArticle, NormalizedArticle]:

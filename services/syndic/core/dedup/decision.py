@@ -26,6 +26,7 @@ from syndic.core.dedup.fingerprint import (
     decode_signature,
     decode_term_arrays,
     encode_signature,
+    lede_share,
 )
 from syndic.core.dedup.index import Expiry, LshIndex, TermIndex
 from syndic.core.dedup.shingle import containment, resemblance
@@ -45,9 +46,10 @@ class DedupSettings:
     # containment). A text contained in another is at least this share of it to count.
     near_containment_min_resemblance: float = 0.1
     min_near_shingles: int = 8
-    # A candidate that opens with the article's first 30 words (`fingerprint.lede_key`) is a
+    # A candidate that opens with the article's first 15 words (`fingerprint.lede_key`) is a
     # near copy when this much of the shorter text is estimated to be in the longer one,
     # whatever the resemblance: a lead-only copy holds a tenth of its original's shingles.
+    # The shared lede itself counts as contained (`fingerprint.lede_share`).
     near_lede_containment: float = 0.5
     story_threshold: float = 0.25
     story_half_life: timedelta = timedelta(hours=36)
@@ -323,7 +325,10 @@ class Deduplicator:
                 and jaccard >= settings.near_containment_min_resemblance
             ):
                 method = "minhash"  # the figures alone make a near copy
-            elif candidate == same_lede and contained >= settings.near_lede_containment:
+            elif candidate == same_lede:
+                contained = max(contained, lede_share(fingerprint.shingles, entry["n"]))
+                if contained < settings.near_lede_containment:
+                    continue
                 method = "lede"
             else:
                 continue

@@ -13,6 +13,7 @@ import xxhash
 
 from syndic.core.dedup.shingle import (
     CHARACTER_LANGUAGES,
+    SHINGLE_WORDS,
     minhash,
     shingle_hashes,
     shingles_of_hashes,
@@ -28,9 +29,14 @@ from syndic.core.dedup.terms import (
 from syndic.core.model import NormalizedArticle
 
 # The lede: the first words of the fingerprint form, as the near tier's second way in (see
-# `lede_key`). 30 words is about the first sentence and a half of a news story; Chinese and
+# `lede_key`). 15 words is most of a news story's first sentence, and a teaser or brief is
+# rarely shorter; at 30 words, two in five of the lead-only copies `syndic eval --more-copies`
+# makes were too short to have a lede (docs/quality.md, "A shorter lede"). Chinese and
 # Japanese words are characters there (`shingle.words`), so they take twice as many.
-LEDE_WORDS = 30
+LEDE_WORDS = 15
+# The shingles of a lede; in Chinese and Japanese it has more (twice the words), so this is
+# the least two texts that share a lede share.
+LEDE_SHINGLES = LEDE_WORDS - SHINGLE_WORDS + 1
 
 
 def encode_signature(signature: npt.NDArray[np.uint32]) -> str:
@@ -190,8 +196,8 @@ def lede_key(fingerprint_text: str, language: str | None = None) -> str | None:
     copy (a teaser, a brief, the first paragraphs of a wire story) holds a tenth to a third of
     them, which its bands rarely bring up as a candidate, and where the containment derived
     from so low a resemblance is mostly noise (`near_containment_min_resemblance`). Such a
-    copy starts with the original's words, so articles that share their first 30 words are
-    each other's candidates too; the containment must still be plausible
+    copy starts with the original's words, so articles that share their first `LEDE_WORDS`
+    words are each other's candidates too; the containment must still be plausible
     (`near_lede_containment`), so that two articles that merely open with the same long line
     are not copies."""
     if language in CHARACTER_LANGUAGES:
@@ -208,6 +214,19 @@ def lede_key(fingerprint_text: str, language: str | None = None) -> str | None:
     if len(first) < LEDE_WORDS or not first[-1]:
         return None
     return xxhash.xxh3_64_hexdigest(" ".join(first).encode())
+
+
+def lede_share(shingles: int, other_shingles: int) -> float:
+    """How much of the shorter of two texts with the same lede is known to be in the other:
+    the lede's shingles are in both. A floor under the containment the MinHash estimate gives,
+    which is mostly noise when one text is a tenth of the other or less: a teaser of 20 words
+    that opens its 800-word original can read 0.2-0.4 there, though three quarters of it (its
+    lede) are known to be the original's. (A lede that repeats a three-word phrase holds
+    fewer distinct shingles; the floor ignores that rare case.)"""
+    smaller = min(shingles, other_shingles)
+    if smaller <= 0:
+        return 0.0
+    return min(1.0, LEDE_SHINGLES / smaller)
 
 
 def url_key(url: str | None) -> str | None:
