@@ -19,6 +19,8 @@ from syndic.core.dedup.fingerprint import (
     LEDE_WORDS,
     lede_key,
     lede_share,
+    opening_digests,
+    shared_opening_words,
     url_key,
 )
 from syndic.core.model import NormalizedArticle
@@ -165,6 +167,36 @@ def test_the_shared_lede_is_a_floor_under_the_containment() -> None:
     assert lede_share(13, 900) == 1.0
     assert lede_share(900, 26) == 0.5
     assert lede_share(0, 900) == 0.0
+
+
+def test_the_opening_digests_are_pinned_and_tell_how_far_two_openings_agree() -> None:
+    text = " ".join(f"w{i}" for i in range(130))  # past the longest opening
+    pinned = [2892462560, 4130727707, 1954878498]  # xxh32 of the first 30, 60 and 120 words
+    assert opening_digests(text).tolist() == pinned
+    assert opening_digests(" ".join(text.split()[:29])).tolist() == []
+    assert opening_digests("\u7684" * 60, "zh").tolist() == [3572848273]  # 60 characters
+    fp = Fingerprinter().compute(article("a", text))
+    assert fp.openings.tolist() == pinned
+    assert (
+        Fingerprint.from_dict(orjson.loads(orjson.dumps(fp.to_dict()))).openings.tolist() == pinned
+    )
+    old_record = {k: v for k, v in fp.to_dict().items() if k != "openings"}
+    assert Fingerprint.from_dict(old_record).openings.size == 0  # a record of an earlier version
+    other = opening_digests(" ".join(text.split()[:70]) + " different words follow here")
+    assert shared_opening_words(opening_digests(text), other) == 60
+    assert shared_opening_words(opening_digests(text), other[:0]) == LEDE_WORDS
+    assert lede_share(900, 70, 60) == 58 / 70
+
+
+def test_a_teaser_whose_opening_runs_past_the_lede_is_near_through_it() -> None:
+    """A 70-word teaser of a 2,000-word story: 13 shingles of a 15-word lede are a fifth of
+    its 68; the 60 opening words it is known to share are 58 of them."""
+    whole = _prose(5, 2000)
+    story, teaser = article("story", whole), article("teaser", " ".join(whole.split()[:70]))
+    _, decision = decide_all([story, teaser])
+    assert (decision.status, decision.duplicate_of, decision.method) == ("near", "story", "lede")
+    assert decision.similarity is not None
+    assert decision.similarity["containment"] == round(58 / 68, 4)
 
 
 def test_a_teaser_shorter_than_thirty_words_is_near_through_its_lede() -> None:

@@ -27,6 +27,7 @@ from syndic.core.dedup.fingerprint import (
     decode_term_arrays,
     encode_signature,
     lede_share,
+    shared_opening_words,
 )
 from syndic.core.dedup.index import Expiry, LshIndex, TermIndex
 from syndic.core.dedup.shingle import containment, resemblance
@@ -49,7 +50,8 @@ class DedupSettings:
     # A candidate that opens with the article's first 15 words (`fingerprint.lede_key`) is a
     # near copy when this much of the shorter text is estimated to be in the longer one,
     # whatever the resemblance: a lead-only copy holds a tenth of its original's shingles.
-    # The shared lede itself counts as contained (`fingerprint.lede_share`).
+    # The shared opening itself counts as contained (`fingerprint.lede_share`): the lede, or
+    # as much more as the two texts' opening digests agree on.
     near_lede_containment: float = 0.5
     story_threshold: float = 0.25
     story_half_life: timedelta = timedelta(hours=36)
@@ -326,7 +328,8 @@ class Deduplicator:
             ):
                 method = "minhash"  # the figures alone make a near copy
             elif candidate == same_lede:
-                contained = max(contained, lede_share(fingerprint.shingles, entry["n"]))
+                shared = shared_opening_words(fingerprint.openings, _openings_of(entry))
+                contained = max(contained, lede_share(fingerprint.shingles, entry["n"], shared))
                 if contained < settings.near_lede_containment:
                     continue
                 method = "lede"
@@ -418,6 +421,8 @@ class Deduplicator:
             )
             if fingerprint.lede:
                 entry["l"] = fingerprint.lede
+                if fingerprint.openings.size:
+                    entry["o"] = encode_signature(fingerprint.openings)
         if kept == _AS_STORY_MEMBER:
             entry["k"] = fingerprint.encoded_terms()
         self.store[f"a:{decision.article_id}"] = entry
@@ -448,6 +453,11 @@ class Deduplicator:
 
 
 _NEAR_METHODS = frozenset({"minhash", "lede"})
+
+
+def _openings_of(entry: dict[str, Any]) -> npt.NDArray[np.uint32]:
+    """The entry's opening digests; an entry of a version before them has none."""
+    return decode_signature(entry.get("o", ""))
 
 
 def _status_of(method: str) -> str:
