@@ -35,7 +35,7 @@ from wordfreq import top_n_list
 from syndic.batch import build_preparer, dedup_lines
 from syndic.benchmarks.articles import Article, generate_articles
 from syndic.core.dedup import fingerprint
-from syndic.core.dedup.shingle import SHINGLE_WORDS, resemblance
+from syndic.core.dedup.shingle import resemblance
 from syndic.evaluation import copies, runner
 from syndic.evaluation.copies import KINDS, MORE_KINDS
 from syndic.settings import Settings, load_settings
@@ -92,7 +92,6 @@ def main() -> None:
             # a probe, so the constant is patched: the lede is no setting (every prepare
             # worker and the stored window must agree on it)
             fingerprint.LEDE_WORDS = words
-            fingerprint.LEDE_SHINGLES = words - SHINGLE_WORDS + 1
             settings = load_settings(env={})
             report_on(
                 f"lede {words} words", settings, (*KINDS, *MORE_KINDS), args, records, generated

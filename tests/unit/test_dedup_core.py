@@ -15,11 +15,9 @@ from hypothesis import strategies as st
 from syndic.core.dedup import Deduplicator, DedupSettings, Fingerprint, Fingerprinter
 from syndic.core.dedup.decision import Decision
 from syndic.core.dedup.fingerprint import (
-    LEDE_SHINGLES,
     LEDE_WORDS,
-    lede_key,
     lede_share,
-    opening_digests,
+    opening_keys,
     shared_opening_words,
     url_key,
 )
@@ -148,11 +146,12 @@ def test_containment_needs_the_resemblance_floor() -> None:
 def test_the_lede_is_the_digest_of_the_first_fifteen_words_and_pinned() -> None:
     forty = " ".join(f"w{i}" for i in range(40))
     assert LEDE_WORDS == 15
-    assert lede_key(forty) == "03555852c0ed4fb7"  # xxh3_64 of "w0 w1 ... w14"
-    assert lede_key(" ".join(forty.split()[:15])) == "03555852c0ed4fb7"  # the rest is not in it
-    assert lede_key(" ".join(forty.split()[:14])) is None  # shorter than a lede
-    assert lede_key("\u7684" * 30, "zh") == "0b6be9b083488e10"  # characters are words there
-    assert lede_key("\u7684" * 29, "zh") is None
+    assert opening_keys(forty)[0] == "03555852c0ed4fb7"  # xxh3_64 of "w0 w1 ... w14"
+    fifteen, fourteen = " ".join(forty.split()[:15]), " ".join(forty.split()[:14])
+    assert opening_keys(fifteen)[0] == "03555852c0ed4fb7"  # the rest is not in it
+    assert opening_keys(fourteen)[0] is None  # shorter than a lede
+    assert opening_keys("\u7684" * 30, "zh")[0] == "0b6be9b083488e10"  # characters are words
+    assert opening_keys("\u7684" * 29, "zh")[0] is None
     fp = Fingerprinter().compute(article("a", forty))
     assert fp.lede == "03555852c0ed4fb7"
     assert Fingerprint.from_dict(orjson.loads(orjson.dumps(fp.to_dict()))).lede == fp.lede
@@ -163,7 +162,6 @@ def test_the_lede_is_the_digest_of_the_first_fifteen_words_and_pinned() -> None:
 def test_the_shared_lede_is_a_floor_under_the_containment() -> None:
     """13 shingles of a 15-word lede are in both texts: all of a 15-word text, half of a
     28-word one, and nothing is claimed of a text with no shingles."""
-    assert LEDE_SHINGLES == 13
     assert lede_share(13, 900) == 1.0
     assert lede_share(900, 26) == 0.5
     assert lede_share(0, 900) == 0.0
@@ -172,9 +170,9 @@ def test_the_shared_lede_is_a_floor_under_the_containment() -> None:
 def test_the_opening_digests_are_pinned_and_tell_how_far_two_openings_agree() -> None:
     text = " ".join(f"w{i}" for i in range(130))  # past the longest opening
     pinned = [2892462560, 4130727707, 1954878498]  # xxh32 of the first 30, 60 and 120 words
-    assert opening_digests(text).tolist() == pinned
-    assert opening_digests(" ".join(text.split()[:29])).tolist() == []
-    assert opening_digests("\u7684" * 60, "zh").tolist() == [3572848273]  # 60 characters
+    assert opening_keys(text)[1].tolist() == pinned
+    assert opening_keys(" ".join(text.split()[:29]))[1].tolist() == []
+    assert opening_keys("\u7684" * 60, "zh")[1].tolist() == [3572848273]  # 60 characters
     fp = Fingerprinter().compute(article("a", text))
     assert fp.openings.tolist() == pinned
     assert (
@@ -182,9 +180,9 @@ def test_the_opening_digests_are_pinned_and_tell_how_far_two_openings_agree() ->
     )
     old_record = {k: v for k, v in fp.to_dict().items() if k != "openings"}
     assert Fingerprint.from_dict(old_record).openings.size == 0  # a record of an earlier version
-    other = opening_digests(" ".join(text.split()[:70]) + " different words follow here")
-    assert shared_opening_words(opening_digests(text), other) == 60
-    assert shared_opening_words(opening_digests(text), other[:0]) == LEDE_WORDS
+    other = opening_keys(" ".join(text.split()[:70]) + " different words follow here")[1]
+    assert shared_opening_words(opening_keys(text)[1], other) == 60
+    assert shared_opening_words(opening_keys(text)[1], other[:0]) == LEDE_WORDS
     assert lede_share(900, 70, 60) == 58 / 70
 
 

@@ -47,7 +47,7 @@ class DedupSettings:
     # containment). A text contained in another is at least this share of it to count.
     near_containment_min_resemblance: float = 0.1
     min_near_shingles: int = 8
-    # A candidate that opens with the article's first 15 words (`fingerprint.lede_key`) is a
+    # A candidate that opens with the article's first 15 words (`fingerprint.opening_keys`) is a
     # near copy when this much of the shorter text is estimated to be in the longer one,
     # whatever the resemblance: a lead-only copy holds a tenth of its original's shingles.
     # The shared opening itself counts as contained (`fingerprint.lede_share`): the lede, or

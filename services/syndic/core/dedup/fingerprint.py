@@ -34,9 +34,6 @@ from syndic.core.model import NormalizedArticle
 # makes were too short to have a lede (docs/quality.md, "A shorter lede"). Chinese and
 # Japanese words are characters there (`shingle.words`), so they take twice as many.
 LEDE_WORDS = 15
-# The shingles of a lede; in Chinese and Japanese it has more (twice the words), so this is
-# the least two texts that share a lede share.
-LEDE_SHINGLES = LEDE_WORDS - SHINGLE_WORDS + 1
 # Longer openings whose 32-bit digests the fingerprint carries beside the lede's, so that two
 # texts with the same lede can tell how far their shared opening goes (`shared_opening_words`).
 OPENING_WORDS = (30, 60, 120)
@@ -119,8 +116,9 @@ class Fingerprint:
     signature: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
     shingles: int = 0
     terms: dict[int, float] = field(default_factory=dict)
-    lede: str | None = None  # `lede_key` of the text; None when it is shorter than a lede
-    # `opening_digests` of the text: one per length of `OPENING_WORDS` it reaches
+    # `opening_keys` of the text: the lede's digest (None when the text is shorter than a
+    # lede), and one digest per length of `OPENING_WORDS` it reaches
+    lede: str | None = None
     openings: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
     # The encoding a record carried (`from_dict`), or the one made with the terms (`compute`):
     # the window entry stores it as it came, and the record is written without encoding the
@@ -183,51 +181,49 @@ class Fingerprinter:
             hashes = shingles_of_hashes(chunk_word_hashes(body))
             terms = story_terms_of(text, rows, article.lang)
         stored, encoded = stored_and_encoded(terms)
+        lede, openings = opening_keys(article.fingerprint_text, article.lang)
         fingerprint = Fingerprint(
             content_hash=article.content_hash,
             url=url_key(article.url),
             signature=minhash(hashes),
             shingles=int(hashes.size),
             terms=stored,
-            lede=lede_key(article.fingerprint_text, article.lang),
-            openings=opening_digests(article.fingerprint_text, article.lang),
+            lede=lede,
+            openings=openings,
         )
         object.__setattr__(fingerprint, "_encoded_terms", encoded)
         return fingerprint
 
 
-def lede_key(fingerprint_text: str, language: str | None = None) -> str | None:
-    """The 64-bit digest of the text's first `LEDE_WORDS` fingerprint words, or None for a
-    shorter text.
+def opening_keys(
+    fingerprint_text: str, language: str | None = None
+) -> tuple[str | None, npt.NDArray[np.uint32]]:
+    """The 64-bit digest of the text's first `LEDE_WORDS` fingerprint words (None for a
+    shorter text), and 32-bit digests of its first 30, 60 and 120 words (`OPENING_WORDS`), as
+    far as the text reaches.
 
     MinHash finds a copy whose shingles are mostly the original's; a lead-only or heavily cut
     copy (a teaser, a brief, the first paragraphs of a wire story) holds a tenth to a third of
     them, which its bands rarely bring up as a candidate, and where the containment derived
     from so low a resemblance is mostly noise (`near_containment_min_resemblance`). Such a
-    copy starts with the original's words, so articles that share their first `LEDE_WORDS`
-    words are each other's candidates too; the containment must still be plausible
-    (`near_lede_containment`), so that two articles that merely open with the same long line
-    are not copies."""
-    joiner, scale = _opening_form(language)
-    first = _first_words(fingerprint_text, language, scale * LEDE_WORDS)
-    if len(first) < scale * LEDE_WORDS:
-        return None
-    return xxhash.xxh3_64_hexdigest(joiner.join(first).encode())
-
-
-def opening_digests(fingerprint_text: str, language: str | None = None) -> npt.NDArray[np.uint32]:
-    """32-bit digests of the text's first 30, 60 and 120 words (`OPENING_WORDS`), as far as
-    the text reaches. They are only compared between two texts whose ledes are already equal,
-    so 32 bits are plenty, and three of them cost 16 characters of state. (A fourth, of 240
-    words, found no more copies in `syndic eval --more-copies`.)"""
+    copy starts with the original's words, so articles with the same lede are each other's
+    candidates too; the containment must still be plausible (`near_lede_containment`), so
+    that two articles that merely open with the same long line are not copies. The longer
+    openings tell how much more than the lede two such texts share (`shared_opening_words`).
+    They are only compared between texts whose ledes are already equal, so 32 bits are
+    plenty, and three of them cost 16 characters of state. (A fourth, of 240 words, found no
+    more copies in `syndic eval --more-copies`.)"""
     joiner, scale = _opening_form(language)
     first = _first_words(fingerprint_text, language, scale * OPENING_WORDS[-1])
+    lede = None
+    if len(first) >= scale * LEDE_WORDS:
+        lede = xxhash.xxh3_64_hexdigest(joiner.join(first[: scale * LEDE_WORDS]).encode())
     digests = [
         xxhash.xxh32_intdigest(joiner.join(first[: scale * count]).encode())
         for count in OPENING_WORDS
         if len(first) >= scale * count
     ]
-    return np.array(digests, dtype=np.uint32)
+    return lede, np.array(digests, dtype=np.uint32)
 
 
 def shared_opening_words(
@@ -276,7 +272,7 @@ def _first_words(fingerprint_text: str, language: str | None, count: int) -> lis
             found = words(fingerprint_text, language)
         return found[:count]
     first = fingerprint_text.split(" ", count)[:count]
-    return first if first and first[-1] else [w for w in first if w]
+    return first if first[-1] else []  # an empty text splits into one empty word
 
 
 def url_key(url: str | None) -> str | None:
