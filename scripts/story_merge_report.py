@@ -51,13 +51,16 @@ def split_by_gold(
 def mixed_topics(
     predicted: dict[str, str], gold: dict[str, str], topic_of: dict[str, str]
 ) -> dict[str, list[dict[str, int]]]:
+    """Each topic's stories, as the count of each gold cluster's articles in each. A story
+    belongs to the topic of its first article (the story id is that article's)."""
     composition: dict[str, Counter[str]] = defaultdict(Counter)
+    story_topic: dict[str, str] = {}
     for article, story in predicted.items():
         composition[story][gold[article]] += 1
+        story_topic.setdefault(story, topic_of[article])
     by_topic: dict[str, list[dict[str, int]]] = defaultdict(list)
     for story, clusters in composition.items():
-        topic = topic_of[next(a for a, s in predicted.items() if s == story)]
-        by_topic[topic].append(dict(clusters))
+        by_topic[story_topic[story]].append(dict(clusters))
     return by_topic
 
 
