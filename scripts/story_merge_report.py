@@ -7,16 +7,17 @@ Runs the batch core over a labelled file (`syndic eval`'s run, file order or one
 order) and prints, per topic, its stories and every story that holds articles of more than
 one gold cluster. Then the BCubed scores if the mixed stories of one topic were split by their
 gold clusters, the rest unchanged: an upper bound for any signal that separates that topic's
-two events and nothing else. Last, for each mixed topic, the rare capitalised words (names:
-Zipf frequency under 4 in wordfreq's English list) found in at least 80% of one cluster's
-articles, with the share of each cluster's articles that hold them. A name that tells the
-events apart is in one cluster and not the other; docs/quality.md ("Where the merges are")
-reads this output.
+two events and nothing else; and the lowest such score for two topics cut together. Last,
+for each mixed topic, the rare capitalised words (names: Zipf frequency under 4 in wordfreq's
+English list) found in at least 80% of one cluster's articles, with the share of each
+cluster's articles that hold them. A name that tells the events apart is in one cluster and
+not the other; docs/quality.md ("Where the merges are") reads this output.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 from collections import Counter, defaultdict
@@ -106,6 +107,13 @@ def main() -> None:
     for topic in sorted(mixed, key=lambda t: (len(t), t)):
         score = bcubed(split_by_gold(predicted, gold, topic_of, {topic}), gold)
         print(f"  topic {topic}: P {score.precision:.3f} F1 {score.f1:.3f}")
+    pairs = [
+        (bcubed(split_by_gold(predicted, gold, topic_of, set(pair)), gold).f1, pair)
+        for pair in itertools.combinations(sorted(mixed, key=lambda t: (len(t), t)), 2)
+    ]
+    if pairs:
+        weakest, pair = min(pairs)
+        print(f"  the weakest two together: topics {' and '.join(pair)}, F1 {weakest:.3f}")
     every = bcubed(split_by_gold(predicted, gold, topic_of, set(mixed)), gold)
     print(f"  all of them: P {every.precision:.3f} F1 {every.f1:.3f}")
     print("names in >= 80% of one cluster's articles, per mixed topic:")
