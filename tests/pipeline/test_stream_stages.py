@@ -160,6 +160,24 @@ def test_the_sequenced_record_leaves_the_fingerprint_form_behind():
     assert again.fingerprint.content_hash == prepared.fingerprint.content_hash
 
 
+def test_a_sequenced_record_from_a_newer_version_is_read_without_its_new_fields():
+    """In a rolling upgrade a newer worker's prepared records reach an older one's decision;
+    a field it does not know is left out, and the article is decided, not dead-lettered."""
+    from datetime import UTC, datetime
+
+    from syndic.core.pipeline import Prepared
+
+    raw = {"id": "a", "source": "s", "text": PARAGRAPHS[0]}
+    prepared = build_preparer(SETTINGS).prepare(raw, ingested_at=datetime(2024, 6, 1, tzinfo=UTC))
+    wire = orjson.loads(orjson.dumps(prepared.to_dict()))
+    wire["article"]["a_field_of_a_later_version"] = {"any": "value"}
+    assert Prepared.from_dict(wire).article.public_fields() == prepared.article.public_fields()
+    decide = DecideStage(SETTINGS, Metrics(CollectorRegistry()), build_decider(SETTINGS, {}))
+    (clean, *_) = decide.process(InMessage("seq", 0, 0, b"a", orjson.dumps(wire), None))
+    assert clean.topic == SETTINGS.topic_clean
+    assert "a_field_of_a_later_version" not in orjson.loads(clean.value)
+
+
 def test_a_record_the_decision_cannot_read_goes_to_the_dead_letter_topic():
     metrics = Metrics(CollectorRegistry())
     decide = DecideStage(SETTINGS, metrics, build_decider(SETTINGS, {}))

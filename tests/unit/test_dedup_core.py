@@ -398,6 +398,41 @@ def test_an_undated_article_far_ahead_of_an_old_window_is_placed_in_it() -> None
     assert (decision.status, decision.duplicate_of, decision.late) == ("near", "a", False)
 
 
+def test_an_old_date_read_from_the_text_does_not_set_the_clock() -> None:
+    """First in a live feed, an old page whose date was read from a date line of its text is
+    placed at its arrival. Before, its date set the stream's present years back: the undated
+    articles after it were placed there, and the next old page, dated a month later, moved the
+    watermark and evicted them, so a copy of one of them was not found."""
+    dedup = Deduplicator(DedupSettings(), {})
+    fp = Fingerprinter()
+
+    def text_dated(article_id: str, text: str, day: str) -> NormalizedArticle:
+        dated = replace(article(article_id, text), published_at=f"{day}T00:00:00Z")
+        return replace(dated, published_at_source="text")
+
+    first = text_dated("a", "the first old page " * 20, "2013-05-02")
+    opened = dedup.decide(first, fp.compute(first), ingested_at=T0)
+    assert opened.event_time == "2026-01-01T00:00:00Z"
+    undated = article("b", BASE)
+    dedup.decide(undated, fp.compute(undated), ingested_at=T0 + timedelta(seconds=1))
+    later = text_dated("c", "another old page entirely " * 20, "2013-06-14")
+    placed = dedup.decide(later, fp.compute(later), ingested_at=T0 + timedelta(seconds=2))
+    assert placed.event_time == "2026-01-01T00:00:01Z" and not placed.late
+    copy = article("d", BASE + " one more line")
+    found = dedup.decide(copy, fp.compute(copy), ingested_at=T0 + timedelta(seconds=3))
+    assert (found.status, found.duplicate_of) == ("near", "b")
+
+
+def test_a_recent_date_read_from_the_text_is_believed_first() -> None:
+    dedup = Deduplicator(DedupSettings(), {})
+    fp = Fingerprinter()
+    recent = replace(article("a", BASE), published_at="2025-12-31T08:00:00Z")
+    recent = replace(recent, published_at_source="text")
+    assert dedup.decide(recent, fp.compute(recent), ingested_at=T0).event_time == (
+        "2025-12-31T08:00:00Z"
+    )
+
+
 def test_a_date_after_arrival_is_not_believed() -> None:
     dedup = Deduplicator(DedupSettings(), {})
     fp = Fingerprinter()

@@ -347,3 +347,26 @@ def test_a_title_loses_its_own_outlet_s_name_after_a_dash(
     title: str, source: str, url: str | None, expected: str
 ) -> None:
     assert _normalize(text=STORY, title=title, source=source, url=url).title == expected
+
+
+def test_the_publication_date_says_where_it_was_found() -> None:
+    """Given by the producer, read from the page's markup, or from a date line of the text:
+    the window trusts the text's reading least (decision._place_in_stream)."""
+    given = _normalize(text="Updated: July 7, 2012\n" + STORY, published_at="2021-07-11 08:00")
+    assert (given.published_at, given.published_at_source) == ("2021-07-11T08:00:00Z", "given")
+    read = _normalize(text="Updated: July 7, 2012\n" + STORY)
+    assert read.published_at is None and read.updated_at == "2012-07-07T00:00:00Z"
+    line = _normalize(text="Posted: July 7, 2012\n" + STORY)
+    assert (line.published_at, line.published_at_source) == ("2012-07-07T00:00:00Z", "text")
+    page = (
+        "<!DOCTYPE html><html><head><title>Council closes the bridge</title>"
+        '<meta property="article:published_time" content="2022-09-30T06:45:00+02:00">'
+        f"</head><body><article><p>{STORY} {STORY}</p><p>{STORY}</p></article></body></html>"
+    )
+    marked = _normalize(text=page)
+    assert (marked.published_at, marked.published_at_source) == ("2022-09-30T04:45:00Z", "page")
+    assert _normalize(text=STORY).published_at_source is None
+    unreadable = _normalize(text="Posted: July 7, 2012\n" + STORY, published_at="whenever")
+    assert unreadable.published_at_source == "text"  # an unparsable given date falls through
+    placeholder = _normalize(text=STORY, published_at="0001-01-01T00:00:00Z")
+    assert (placeholder.published_at, placeholder.published_at_source) == (None, None)

@@ -57,6 +57,9 @@ class NormalizedArticle:
     title: str | None = None
     url: str | None = None
     published_at: str | None = None
+    # where `published_at` was found: "given" by the producer, read from the "page"'s markup,
+    # or from a date line of the "text"; the window trusts a date read from the text less
+    published_at_source: str | None = None
     updated_at: str | None = None
     fetched_at: str | None = None
     lang: str | None = None
@@ -73,6 +76,15 @@ class NormalizedArticle:
         return data
 
 
+_ARTICLE_FIELDS = frozenset(NormalizedArticle.__slots__)
+
+
 def article_from_dict(data: dict[str, Any]) -> NormalizedArticle:
-    """Rebuild an article that crossed a topic as a dict (the internal topics carry dicts)."""
-    return NormalizedArticle(**data)
+    """Rebuild an article that crossed a topic as a dict (the internal topics carry dicts).
+
+    A field this version does not know is left out, not an error: in a rolling upgrade a
+    newer worker's prepared records reach an older one's decision, and a field added for
+    the newer decision must not send them to the dead-letter topic."""
+    if data.keys() <= _ARTICLE_FIELDS:
+        return NormalizedArticle(**data)
+    return NormalizedArticle(**{k: v for k, v in data.items() if k in _ARTICLE_FIELDS})

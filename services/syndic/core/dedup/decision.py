@@ -261,13 +261,25 @@ class Deduplicator:
         - An undated article that arrives more than a window after the watermark (the stream
           is replaying old articles) is placed at the watermark too: its arrival says nothing
           of when its story happened, and it must not evict the window.
+        - The first article's date sets the stream's present, so that a replay of an archive
+          runs in event time, unless the date was read from a date line of the text and is
+          older than the window before the article's arrival: such a reading is placed like
+          an old page, at the arrival. Otherwise one such article, first in a live feed, put
+          the clock years back; every undated article after it was placed there, and the
+          next old page dated a few days later evicted them all (BCubed F1 0.76 instead of
+          0.89 on the development set, in an order that began so). A replay of plain text
+          runs in event time when its dates are given (`published_at`).
         """
         dated = _first_date(article)
         if dated is not None and dated > ingested_at + self.settings.allowed_lateness:
             dated = None
-        if watermark is None or not self.settings.place_stale_at_watermark:
+        if not self.settings.place_stale_at_watermark:
             return dated or ingested_at
         window = self.settings.window
+        if watermark is None:
+            if dated is not None and article.published_at_source == "text":
+                return ingested_at if dated < ingested_at - window else dated
+            return dated or ingested_at
         if dated is None:
             return watermark if ingested_at > watermark + window else ingested_at
         if dated < watermark - window and dated < ingested_at - window:

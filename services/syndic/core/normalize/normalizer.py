@@ -96,6 +96,7 @@ class Normalizer:
         )
         if title:
             title = structure.without_own_name(title, source, raw.get("url"))
+        published_at, published_at_source = _publication_date(raw, extracted, layout)
         return NormalizedArticle(
             id=str(raw["id"]),
             source=source,
@@ -105,11 +106,8 @@ class Normalizer:
             word_count=fingerprint_text.count(" ") + 1,  # one space between words
             title=title or None,
             url=urls.canonical_url(raw.get("url")),
-            published_at=dates.plausible(
-                dates.parse_given(raw.get("published_at"))
-                or (extracted.published_at if extracted else None)
-                or layout.published_at
-            ),
+            published_at=published_at,
+            published_at_source=published_at_source,
             updated_at=dates.plausible(
                 (extracted.updated_at if extracted else None) or layout.updated_at
             ),
@@ -166,6 +164,26 @@ def _given_lang(value: object) -> str | None:
     if isinstance(value, str) and 2 <= len(value.strip()) <= 3 and value.strip().isalpha():
         return value.strip().lower()
     return None
+
+
+def _publication_date(
+    raw: Mapping[str, Any], extracted: Extracted | None, layout: structure.Layout
+) -> tuple[str | None, str | None]:
+    """The publication date and where it was found, the producer's first: a date the producer
+    gives is an assertion (a replay of an archive gives one), one read from the page's markup
+    or a date line of the text is a reading, and the text's is the weakest (a misread, an
+    older article quoted, a template's date). An implausible first date is a null, as before
+    (it does not fall through to the next)."""
+    found = (
+        ("given", dates.parse_given(raw.get("published_at"))),
+        ("page", extracted.published_at if extracted else None),
+        ("text", layout.published_at),
+    )
+    for where, value in found:
+        if value:
+            kept = dates.plausible(value)
+            return kept, where if kept else None
+    return None, None
 
 
 _STRING_FIELDS = ("text", "html", "url", "title", "published_at", "fetched_at", "lang")
