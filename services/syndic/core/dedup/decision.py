@@ -149,8 +149,7 @@ class Deduplicator:
         # of each story member in the term index: its event time (epoch s), place in the
         # order and story. Both stored records of a member are written once and never
         # changed, so these follow from the store; the story matching asks them of ~30
-        # candidates per article, which the store answers through its layers (the stream's
-        # changelogged store)
+        # candidates per article, which the store answers through its layers (a faust table)
         self.times: dict[str, float] = {}
         self.sequences: dict[str, int] = {}
         self.member_story: dict[str, str] = {}

@@ -1,10 +1,10 @@
 """Per-source memory of repeated lines: what a source sends in many articles is its boilerplate.
 
-The store is a dict (batch) or a partition's changelogged store (stream, `table_store.py`).
-Each source is one key, `bp:<source>`, whose value (plain JSON) holds everything the memory
-knows of that source: a count-min sketch of its lines (`depth` rows of `width` counters; only
-non-zero counters are kept, so a source never holds more than width*depth), how many articles
-it sent since the counters last aged, and which lines its recent articles lost.
+The store is a dict (batch) or a faust Table (stream). Each source is one key, `bp:<source>`,
+whose value (plain JSON) holds everything the memory knows of that source: a count-min sketch
+of its lines (`depth` rows of `width` counters; only non-zero counters are kept, so a source
+never holds more than width*depth), how many articles it sent since the counters last aged, and
+which lines its recent articles lost.
 
 One value per source, not one key per counter, because a table write is a changelog record:
 - A batch's writes leave as one record per source, and a record is written whole. With a key
