@@ -154,27 +154,3 @@ def test_restarted_worker_keeps_its_window(tansu, start_worker):
         decided = by_id[copy["id"]]["dedup"]
         assert decided["status"] == "exact", (copy["id"], decided, restarted.log()[-3000:])
         assert decided["duplicate_of"] == copy["id"].removeprefix("copy-")
-
-
-def test_a_worker_declares_its_state_changelogs_when_topics_create_did_not(
-    tansu, start_worker, monkeypatch
-):
-    """The state's changelogs are syndic's topics, not a faust table's, so nothing declared
-    them for a worker started without `syndic topics create`; Tansu would have created them
-    on the first write with 4 partitions, and the writes of source partitions 4-7 would fail."""
-    from syndic import admin
-
-    settings = isolated_settings(tansu, raw_partitions=8)
-    logs = {f"{settings.app_id}-dedup-state-changelog": 1,
-            f"{settings.app_id}-source-memory-changelog": 8}  # fmt: skip
-    every = admin.all_specs
-    monkeypatch.setattr(admin, "all_specs", lambda s: [t for t in every(s) if t.name not in logs])
-    make_topics(settings)
-    assert not logs.keys() & asyncio.run(admin.list_topics(settings)).keys()
-    start_worker(settings)
-    rng = random.Random(5)
-    articles = [article(i, rng) for i in range(30)]
-    asyncio.run(produce(settings, [(a["source"], orjson.dumps(a)) for a in articles]))
-    read_ids(settings, settings.topic_clean, [a["id"] for a in articles], timeout=90)
-    topics = asyncio.run(admin.list_topics(settings))
-    assert {name: topics.get(name) for name in logs} == logs

@@ -12,6 +12,7 @@ run's: the chaos verifier found story scores that did not (docs/reliability.md, 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -58,6 +59,12 @@ def _batches(items: list[Item]) -> list[list[Item]]:
     return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
+def _table() -> Any:
+    return SimpleNamespace(
+        data={}, changelog_topic=SimpleNamespace(get_topic_name=lambda: "decisions")
+    )
+
+
 def _restore(changelog: list[Any]) -> dict[str, Any]:
     """The table a restarted worker rebuilds from the changelog records that survived."""
     data: dict[str, Any] = {}
@@ -81,7 +88,7 @@ def test_a_changelog_cut_anywhere_in_a_batch_changes_no_later_decision(
 ) -> None:
     expected = _uninterrupted(items)
     batches = _batches(items)
-    store = TableStore({}, "decisions", partition=0)
+    store = TableStore(_table(), partition=0)
     dedup = Deduplicator(SETTINGS, store)
     written: list[Any] = []  # the changelog of the batches before the crash
     for batch in batches[:crashed]:

@@ -3,11 +3,6 @@
 Nothing happens at import time. Each agent takes a batch of events, hands each record to a stage
 from `stages.py`, publishes what the stage returns, and waits for the broker to acknowledge every
 publish before the batch's offsets can be committed (at least once: nothing is lost).
-
-The state (the decision window, the per-source boilerplate memory) is syndic's own, a dict per
-partition with its changelog topic (`table_store.py`), not a faust table: faust's table
-recovery stopped at Tansu's short end offsets, so syndic replayed every changelog again after
-it, and faust's pass was the slower of the two (docs/reliability.md, cause 3).
 """
 
 from __future__ import annotations
@@ -67,10 +62,11 @@ class SyndicApp:
         self.health = Health(self)
         self._topics: dict[str, faust.TopicT] = {}
         self._declare_topics()
-        # The state's changelogs, with the names faust's tables gave them: a deployment that
-        # ran with faust tables keeps its state. Keys are str and values plain JSON.
-        self.decision_log = self._changelog_topic("dedup-state", 1)
-        self.memory_log = self._changelog_topic("source-memory", settings.raw_partitions)
+        # Keys are str and values plain JSON (faust picks the json codec for both).
+        self.dedup_table = self.faust.Table("dedup-state", partitions=1, key_type=str)
+        self.source_table = self.faust.Table(
+            "source-memory", partitions=settings.raw_partitions, key_type=str
+        )
         preparer = build_preparer(settings)
         self.ingest = IngestStage(settings, metrics, preparer)
         self.prepare = PrepareStage(settings, metrics, preparer)
@@ -112,6 +108,19 @@ class SyndicApp:
             producer_max_request_size=settings.message_bytes,
             # and be fetched: on Tansu a partition stalls on a record over the fetch size
             consumer_max_fetch_size=settings.message_bytes,
+            # Tansu reports a changelog's end offset short of the real end (the last batch's
+            # base offset + 1), so a worker that regains a partition it had holds an offset
+            # "beyond the end" and faust's check crashes it (ConsistencyError). The memory
+            # store has nothing persisted across processes, and `complete_recovery` replays
+            # every changelog to the fetch high watermark before the state is used, so the
+            # check guards nothing here, on Tansu or Apache Kafka.
+            recovery_consistency_check=False,
+            # No standby replicas: a standby applies a changelog it reads in the background to
+            # the same local table, and `complete_recovery` already rebuilds every partition a
+            # worker takes from its changelog. A standby that went on applying older records
+            # after that replay would set a source's memory back (found by the chaos
+            # verifier), and faust's standby start crashed workers on Tansu (a seek to -1).
+            table_standby_replicas=0,
             stream_buffer_maxsize=max(settings.batch_size * 2, 1000),
             # An agent that raises stops the worker (exit 1) instead of being restarted in
             # place: faust's default supervisor restarts it and it goes on with the next
@@ -130,24 +139,6 @@ class SyndicApp:
 
     def topic(self, name: str) -> faust.TopicT:
         return self._topics[name]
-
-    def _changelog_topic(self, table: str, partitions: int) -> faust.TopicT:
-        """A state's changelog: compacted (the last value of each key is the state), declared
-        by the worker before its first recovery when `syndic topics create` has not made it
-        (Tansu would create it on the first write, with 4 partitions)."""
-        return self.faust.topic(
-            f"{self.settings.app_id}-{table}-changelog",
-            partitions=partitions,
-            compacting=True,
-            deleting=False,
-            config={"max.message.bytes": str(self.settings.message_bytes)},
-            key_serializer="raw",
-            value_serializer="raw",
-        )
-
-    async def _declare_changelogs(self) -> None:
-        for topic in (self.decision_log, self.memory_log):
-            await topic.maybe_declare()
 
     def _declare_topics(self) -> None:
         s = self.settings
@@ -188,16 +179,12 @@ class SyndicApp:
         return producer
 
     async def decide_stage(self) -> DecideStage:
-        """The decision core, rebuilt from its changelog after any rebalance (its index is
-        derived from the entries)."""
+        """The decision core, rebuilt from the table after any rebalance (its index is derived)."""
         if self._decide is None or self._decide_generation != self.generation:
             # a rebalance during the recovery must trigger another one on the next batch
             generation = self.generation
-            await self._declare_changelogs()
-            topic = self.decision_log.get_topic_name()
-            data: dict[str, Any] = {}
-            await complete_recovery(self.faust, topic, {0: data}, self.settings)
-            self._decide_store = TableStore(data, topic, partition=0)
+            await complete_recovery(self.faust, self.dedup_table, [0], self.settings)
+            self._decide_store = TableStore(self.dedup_table, partition=0)
             store = MeasuredStore(self._decide_store)
             self._decide = DecideStage(
                 self.settings, self.metrics, build_decider(self.settings, store), window=store
@@ -214,21 +201,13 @@ class SyndicApp:
         if stale:
             generation = self.generation
             stale |= self._assigned(self.settings.internal("by-source"))
-            await self._declare_changelogs()
-            topic = self.memory_log.get_topic_name()
-            rebuilt: dict[int, dict[str, Any]] = {p: {} for p in stale}
-            await complete_recovery(self.faust, topic, rebuilt, self.settings)
-            # what was rebuilt before this generation is dropped: a partition given away
-            # leaves with its state, and one still held was rebuilt again above
-            kept = {
-                p: store
-                for p, store in self._memory_stores.items()
-                if p not in stale and self._memory_generation.get(p) == generation
-            }
-            kept.update({p: TableStore(rebuilt[p], topic, p) for p in stale})
-            self._memory_stores = kept
+            await complete_recovery(self.faust, self.source_table, stale, self.settings)
             for partition in stale:
                 self._memory_generation[partition] = generation
+            self._memory_stores = {p: s for p, s in self._memory_stores.items() if p not in stale}
+        for partition in partitions:
+            if partition not in self._memory_stores:
+                self._memory_stores[partition] = TableStore(self.source_table, partition)
         return {p: self._memory_stores[p] for p in partitions}
 
     def decision_changelog(self) -> list[OutMessage]:

@@ -10,8 +10,8 @@ per article, the parallel stages p ≈ 1.29 ms, a ratio r = s / p ≈ 0.18.
 With W workers and P partitions, the decider is as busy as the others when it keeps
 k = P / W - r P (W - 1) / W partitions (its share of p plus s equals theirs), rounded and at
 least 0: with r = 0.2 (`decide_cost_ratio`) and P = 8, k = 3 for 2 workers, 1 for 4 and 0 for
-8. A moved partition takes its whole group along: raw and by-source partition q (the
-source memory of partition q is rebuilt by whichever worker holds by-source partition q).
+8. A moved partition takes its whole group along: raw and by-source partition q with the
+source-memory changelog partition q, which must stay with by-source partition q.
 
 faust's assignor assigns topics with the same partition count as one copartitioned group. The
 pure part (`decider_share`, `offload_decider`) works on plain data; the faust part is a

@@ -1,13 +1,12 @@
-"""Rebuild a partition of syndic's state by reading its changelog partition to the real end.
+"""Complete a table's recovery by reading its changelog partition to the real end.
 
-A worker that takes a partition rebuilds its state from nothing, from the changelog (syndic
-keeps its state itself, not in faust tables: `table_store.py`). It reads until its position
-reaches the fetch response's high watermark, which is right on Tansu and Apache Kafka both.
-The end offset the broker reports (ListOffsets) is not: Tansu reports the base offset of the
-last record batch plus one instead of the true end. faust's table recovery stops there, so
-with faust tables a restarted worker lost part of its window (seen in
-tests/integration/test_scaling_and_restart.py), and syndic replayed each changelog again
-after faust's pass to fill in what it missed.
+faust restores a table by reading its changelog up to the end offset the broker reports
+(ListOffsets). Tansu reports the base offset of the last record batch plus one instead of the
+true end, so every record after the first of the last batch is skipped: a restarted worker lost
+part of its window (seen in tests/integration/test_scaling_and_restart.py). The fetch response's
+high watermark is right on both Tansu and Apache Kafka, so this replays the partition until the
+position reaches that high watermark and applies what faust missed. On Apache Kafka it finds
+nothing new and changes nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import orjson
@@ -140,22 +139,22 @@ def apply_records(data: Any, records: list[tuple[str, Any]]) -> int:
 
 
 async def complete_recovery(
-    app: Any, topic: str, stores: Mapping[int, dict[str, Any]], settings: Settings
+    app: Any, table: Any, partitions: Iterable[int], settings: Settings
 ) -> int:
-    """Flush our own pending changelog writes, then replay each partition into its (empty)
-    store; the number of records replayed."""
+    """Flush our own pending changelog writes, then replay the partitions onto the table."""
     await app.producer.flush()
-    wanted = sorted(stores)
-    replayed = 0
+    topic = table.changelog_topic.get_topic_name()
+    wanted = sorted(set(partitions))
+    replayed = changed = 0
     batches = changelog_batches(
         settings.bootstrap_servers, topic, wanted, client_options=aiokafka_kwargs(settings)
     )
     async with contextlib.aclosing(batches):  # its consumer stops now if applying fails
-        async for partition, records in batches:
+        async for _, records in batches:
             replayed += len(records)
-            apply_records(stores[partition], records)
+            changed += apply_records(table.data, records)
     log.info(
-        "state of %s %s rebuilt: %d records replayed, %d keys",
-        topic, wanted, replayed, sum(len(stores[p]) for p in wanted),
+        "recovery of %s %s completed: %d records replayed, %d keys restored that faust missed",
+        topic, wanted, replayed, changed,
     )  # fmt: skip
-    return replayed
+    return changed
